@@ -1,0 +1,92 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { Validator } from 'ip-num';
+
+/**
+ * The one configuration schema. Types are inferred from it; every default lives
+ * here; `config/smoketrace.example.yaml` documents each key (a test checks that
+ * the example parses and mentions every key of the schema).
+ */
+
+const listenHost = z
+  .string()
+  .refine((s) => s === 'localhost' || isIP(s) !== 0, { message: 'must be an IP address or "localhost"' });
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+
+export const cidr = z
+  .string()
+  .refine((s) => Validator.isValidIPv4CidrNotation(s)[0] || Validator.isValidIPv6CidrNotation(s)[0], {
+    message: 'must be a CIDR prefix such as 192.0.2.0/24 or 2001:db8::/32',
+  });
+
+const instanceSchema = z.strictObject({
+  /** Vantage name: recorded on every observation and alert; unique per daemon sharing one store. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" and "-", at most 63 characters')
+    .default('smoketrace'),
+});
+
+const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const httpSchema = z.strictObject({
+  host: listenHost.default('127.0.0.1'),
+  port: port.default(8080),
+  /** Bearer token for mutating API calls and Socket.IO; generated and stored on first start when null. */
+  apiToken: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
+  /** Who may read the API without a token: "localhost" (clients on loopback), "all", or "none". */
+  openReads: z.enum(['localhost', 'all', 'none']).default('localhost'),
+});
+
+const retentionSchema = z.strictObject({
+  /** Raw route events (announces, withdraws, peer up/down) older than this are deleted. */
+  routeEventsDays: positiveInt.default(30),
+  observationsDays: positiveInt.default(90),
+  alertsDays: positiveInt.default(365),
+  /** How often the retention job runs. */
+  intervalMinutes: positiveInt.max(24 * 60).default(60),
+});
+
+const writeQueueSchema = z.strictObject({
+  /** Documents held in memory while MongoDB is slow or away; beyond that the oldest are dropped and counted. */
+  maxDocuments: positiveInt.default(200_000),
+  batchSize: positiveInt.max(100_000).default(1000),
+  flushIntervalMs: positiveInt.max(60_000).default(250),
+});
+
+const storageSchema = z.strictObject({
+  /** mongodb:// or mongodb+srv:// URI. Null: an embedded MongoDB (mongodb-memory-server) under dataDir/mongo. */
+  uri: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/.+/, 'must start with mongodb:// or mongodb+srv://')
+    .nullable()
+    .default(null),
+  /** Database name when the URI names none. */
+  database: z.string().regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'not a valid MongoDB database name').default('smoketrace'),
+  /** Directory for persistent state: the embedded MongoDB's files (dataDir/mongo), BMP recordings. */
+  dataDir: z.string().min(1).default('./data'),
+  /** Path of a local mongod binary for the embedded server (else mongodb-memory-server's download/cache). */
+  embeddedBinary: z.string().min(1).nullable().default(null),
+  /** At start-up: false = exit with an error when MongoDB is unreachable; true = keep retrying, reporting degraded. */
+  waitForDatabase: z.boolean().default(false),
+  /** How long one connection attempt may take. */
+  connectTimeoutMs: positiveInt.max(600_000).default(10_000),
+  retention: retentionSchema.prefault({}),
+  writeQueue: writeQueueSchema.prefault({}),
+});
+
+export const configSchema = z.strictObject({
+  instance: instanceSchema.prefault({}),
+  log: logSchema.prefault({}),
+  http: httpSchema.prefault({}),
+  storage: storageSchema.prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type HttpConfig = Config['http'];
+export type StorageConfig = Config['storage'];

@@ -1,0 +1,345 @@
+import { ObjectId, type Db, type Document, type IndexDescription, type MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
+import type { StorageConfig } from '../../config/schema.js';
+import type { Clock } from '../../core/clock.js';
+import type { Service } from '../../core/lifecycle.js';
+import type { ComponentHealth } from '../../core/telemetry.js';
+import type { PathObservation } from '../../probe/types.js';
+import {
+  StorageUnavailableError,
+  type MetaRepository,
+  type ObservationRepository,
+  type RouteEventRepository,
+  type Storage,
+  type StoredRouteEvent,
+  type TimeRange,
+} from '../repositories.js';
+import {
+  createClient,
+  databaseFromUri,
+  isUnavailableError,
+  maskUri,
+  startEmbedded,
+  StorageStartError,
+  type EmbeddedServer,
+} from './connection.js';
+import { WriteQueue } from './write-queue.js';
+import { decodeRouteDoc, encodeRouteDoc } from './codec.js';
+
+export const COLLECTIONS = {
+  routeEvents: 'route_events',
+  observations: 'observations',
+  meta: 'meta',
+} as const;
+
+/** Created at every start; createIndexes is idempotent. No TTL indexes: retention is a periodic delete. */
+export const INDEXES: Record<string, IndexDescription[]> = {
+  [COLLECTIONS.routeEvents]: [
+    { key: { prefix: 1, at: -1 }, name: 'prefix_at' },
+    { key: { at: -1 }, name: 'at' },
+    { key: { type: 1, at: -1 }, name: 'type_at' },
+    { key: { router: 1, 'peer.address': 1, at: -1 }, name: 'router_peer_at' },
+  ],
+  [COLLECTIONS.observations]: [
+    { key: { targetId: 1, at: -1 }, name: 'target_at' },
+    { key: { at: -1 }, name: 'at' },
+  ],
+};
+
+type State = 'stopped' | 'connecting' | 'connected' | 'unavailable';
+
+export interface MongoStoreDeps {
+  config: StorageConfig;
+  log: Logger;
+  clock: Clock;
+  /** Called for writes dropped or refused (counted on /api/health by the caller). */
+  onRejected?: (n: number, reason: string) => void;
+  onAvailability?: (available: boolean, error?: string) => void;
+}
+
+/** Strips storage-only fields from a stored document. */
+function toModel<T>(doc: Document): T {
+  const { _id, at, ...rest } = doc;
+  void at;
+  return { id: String(_id), ...rest } as T;
+}
+
+function rangeFilter(range: TimeRange): Document {
+  const at: Document = {};
+  if (range.since) at.$gte = range.since;
+  if (range.until) at.$lte = range.until;
+  return Object.keys(at).length ? { at } : {};
+}
+
+export class MongoStore implements Storage, Service {
+  readonly name = 'storage';
+  private client: MongoClient | null = null;
+  private db: Db | null = null;
+  private embedded: EmbeddedServer | null = null;
+  private state: State = 'stopped';
+  private uri = '';
+  private lastError: string | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private connectLoop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  readonly queue: WriteQueue;
+
+  readonly routeEvents: RouteEventRepository;
+  readonly observations: ObservationRepository;
+  readonly meta: MetaRepository;
+
+  constructor(private readonly deps: MongoStoreDeps) {
+    const { config, log, clock } = deps;
+    this.queue = new WriteQueue(
+      () => (this.state === 'connected' || this.state === 'unavailable' ? this.db : null),
+      config.writeQueue,
+      log,
+      clock,
+      (ok, error) => this.setAvailable(ok, error),
+      (n, reason) => deps.onRejected?.(n, reason),
+    );
+    this.routeEvents = this.makeRouteEvents();
+    this.observations = this.makeObservations();
+    this.meta = this.makeMeta();
+  }
+
+  /** Masked URI, for logs and errors. */
+  get displayUri(): string {
+    return this.uri ? maskUri(this.uri) : '(not resolved)';
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const cfg = this.deps.config;
+    if (cfg.uri) {
+      this.uri = cfg.uri;
+    } else {
+      this.embedded = await startEmbedded(cfg, this.deps.log);
+      this.uri = this.embedded.uri;
+    }
+    this.client = createClient(this.uri, cfg);
+    this.db = this.client.db(databaseFromUri(this.uri) ?? cfg.database);
+    this.state = 'connecting';
+    if (cfg.waitForDatabase) {
+      this.connectLoop = this.connectUntil(Number.POSITIVE_INFINITY).catch((err) => {
+        this.lastError = (err as Error).message;
+      });
+    } else {
+      await this.connectUntil(this.deps.clock.nowMs() + cfg.connectTimeoutMs);
+    }
+    this.queue.start();
+    this.pingTimer = setInterval(() => void this.ping(), 5_000);
+    this.pingTimer.unref();
+  }
+
+  private async connectUntil(deadline: number): Promise<void> {
+    let backoff = 500;
+    for (;;) {
+      try {
+        await this.client!.connect();
+        await this.db!.command({ ping: 1 });
+        await this.ensureIndexes();
+        this.setAvailable(true);
+        this.deps.log.info({ uri: this.displayUri, database: this.db!.databaseName }, 'connected to MongoDB');
+        return;
+      } catch (err) {
+        this.lastError = (err as Error).message;
+        if (this.stopping) throw new StorageStartError('stopped while connecting', this.displayUri);
+        const now = this.deps.clock.nowMs();
+        if (now + backoff > deadline) {
+          throw new StorageStartError(`cannot connect to MongoDB at ${this.displayUri}: ${this.lastError}`, this.displayUri);
+        }
+        this.deps.log.warn({ uri: this.displayUri, err: this.lastError, retryInMs: backoff }, 'MongoDB unreachable, retrying');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  /** A backoff pause that stop() cuts short. Not unref'd: during start-up it is what keeps the process alive. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // One index per call: FerretDB 1.24 drops the connection (a server-side panic)
+    // when a createIndexes naming several existing indexes is repeated.
+    for (const [coll, specs] of Object.entries(INDEXES)) {
+      for (const spec of specs) await this.db!.collection(coll).createIndexes([spec]);
+    }
+  }
+
+  private setAvailable(ok: boolean, error?: string): void {
+    if (this.state === 'stopped') return;
+    const prev = this.state;
+    this.state = ok ? 'connected' : 'unavailable';
+    if (error) this.lastError = error;
+    if (prev !== this.state) {
+      this.deps.onAvailability?.(ok, error);
+      if (ok) this.queue.poke();
+    }
+  }
+
+  private async ping(): Promise<void> {
+    if (!this.db || this.state === 'connecting' || this.state === 'stopped') return;
+    try {
+      await this.db.command({ ping: 1 });
+      this.setAvailable(true);
+    } catch (err) {
+      if (isUnavailableError(err)) {
+        if (this.state === 'connected') this.deps.log.error({ uri: this.displayUri, err: (err as Error).message }, 'lost MongoDB');
+        this.setAvailable(false, (err as Error).message);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    if (this.state !== 'stopped' && this.state !== 'connecting') await this.queue.stop(5_000);
+    else await this.queue.stop(0);
+    this.state = 'stopped';
+    await this.client?.close(true).catch(() => {});
+    await this.connectLoop;
+    this.client = null;
+    this.db = null;
+    if (this.embedded) {
+      await this.embedded.stop().catch((err) => this.deps.log.error({ err }, 'embedded MongoDB did not stop cleanly'));
+      this.embedded = null;
+    }
+  }
+
+  isAvailable(): boolean {
+    return this.state === 'connected';
+  }
+
+  health(): ComponentHealth {
+    const q = this.queue.stats;
+    return {
+      status: this.state === 'connected' ? 'up' : this.state === 'stopped' ? 'down' : 'degraded',
+      details: {
+        state: this.state,
+        uri: this.displayUri,
+        embedded: this.embedded !== null,
+        queueDepth: this.queue.depth(),
+        written: q.written,
+        dropped: q.dropped,
+        refused: q.failed,
+        lastError: this.state === 'connected' ? null : this.lastError,
+      },
+    };
+  }
+
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  /** The database for reads; throws StorageUnavailableError when not connected. */
+  private readDb(): Db {
+    if (this.state !== 'connected' || !this.db) throw new StorageUnavailableError(`storage ${this.state}`);
+    return this.db;
+  }
+
+  private async read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const db = this.readDb();
+    try {
+      return await fn(db);
+    } catch (err) {
+      if (isUnavailableError(err)) {
+        this.setAvailable(false, (err as Error).message);
+        throw new StorageUnavailableError((err as Error).message);
+      }
+      throw err;
+    }
+  }
+
+  private async deleteOlder(coll: string, cutoff: Date): Promise<number> {
+    return this.read(async (db) => (await db.collection(coll).deleteMany({ at: { $lt: cutoff } })).deletedCount);
+  }
+
+  private makeRouteEvents(): RouteEventRepository {
+    const coll = COLLECTIONS.routeEvents;
+    return {
+      append: (events: StoredRouteEvent[]) => {
+        for (const e of events) this.queue.insert(coll, encodeRouteDoc({ _id: new ObjectId(), ...e, at: new Date(e.time) }));
+      },
+      forPrefix: (prefix, range) =>
+        this.read(async (db) =>
+          (
+            await db
+              .collection(coll)
+              .find({ prefix, ...rangeFilter(range) })
+              .sort({ at: -1 })
+              .limit(range.limit ?? 1000)
+              .toArray()
+          ).map((d) => toModel<StoredRouteEvent>(decodeRouteDoc(d))),
+        ),
+      recent: (range) =>
+        this.read(async (db) =>
+          (
+            await db
+              .collection(coll)
+              .find({ ...rangeFilter(range), ...(range.types ? { type: { $in: range.types } } : {}) })
+              .sort({ at: -1 })
+              .limit(range.limit ?? 200)
+              .toArray()
+          ).map((d) => toModel<StoredRouteEvent>(decodeRouteDoc(d))),
+        ),
+      deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
+    };
+  }
+
+  private makeObservations(): ObservationRepository {
+    const coll = COLLECTIONS.observations;
+    return {
+      append: (obs: PathObservation) => {
+        const { id, ...rest } = obs;
+        this.queue.insert(coll, { _id: id ? new ObjectId(id) : new ObjectId(), ...rest, at: new Date(obs.startedAt) });
+      },
+      forTarget: (targetId, range) =>
+        this.read(async (db) =>
+          (
+            await db
+              .collection(coll)
+              .find({ targetId, ...rangeFilter(range) })
+              .sort({ at: -1 })
+              .limit(range.limit ?? 1000)
+              .toArray()
+          ).map((d) => toModel<PathObservation>(d)),
+        ),
+      latest: (targetId) =>
+        this.read(async (db) => {
+          const d = await db.collection(coll).find({ targetId }).sort({ at: -1 }).limit(1).next();
+          return d ? toModel<PathObservation>(d) : null;
+        }),
+      deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
+    };
+  }
+
+  private makeMeta(): MetaRepository {
+    const coll = COLLECTIONS.meta;
+    return {
+      get: <T>(key: string) =>
+        this.read(async (db) => {
+          const d = await db.collection<{ _id: string; value: T }>(coll).findOne({ _id: key });
+          return d ? d.value : null;
+        }),
+      set: (key, value) =>
+        this.read(async (db) => {
+          await db.collection<{ _id: string; value: unknown }>(coll).replaceOne({ _id: key }, { value }, { upsert: true });
+        }),
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import type { RouteEvent } from '../../bgp/types.js';
+import type { PathObservation } from '../probe/types.js';
+import type { ComponentHealth } from '../core/telemetry.js';
+
+/**
+ * What the rest of SmokeTrace may ask of storage. Only src/storage/mongo
+ * imports the mongodb driver; everything else sees these interfaces.
+ *
+ * Appends are buffered (never block ingest): they return at once and are
+ * written in batches, held while the database is away. Reads go to the
+ * database and reject with StorageUnavailableError when it is away.
+ */
+
+export class StorageUnavailableError extends Error {
+  constructor(message = 'storage unavailable') {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+export interface TimeRange {
+  since?: Date;
+  until?: Date;
+  limit?: number;
+}
+
+/** A route event as stored: the RouteEvent plus what the RIB said about it. */
+export type StoredRouteEvent = RouteEvent & {
+  /** "new" | "replace" | "withdraw" | ... as the RIB classified an announce/withdraw. */
+  change?: string;
+  /** For an implicit replace: what changed ("as_path", "next_hop", "attributes"). */
+  changed?: string[];
+  previousAsPath?: unknown[];
+};
+
+export interface RouteEventRepository {
+  append(events: StoredRouteEvent[]): void;
+  /** Events for one prefix, newest first. */
+  forPrefix(prefix: string, range: TimeRange): Promise<StoredRouteEvent[]>;
+  recent(range: TimeRange & { types?: string[] }): Promise<StoredRouteEvent[]>;
+  deleteOlderThan(cutoff: Date): Promise<number>;
+}
+
+export interface ObservationRepository {
+  append(obs: PathObservation): void;
+  forTarget(targetId: string, range: TimeRange): Promise<PathObservation[]>;
+  latest(targetId: string): Promise<PathObservation | null>;
+  deleteOlderThan(cutoff: Date): Promise<number>;
+}
+
+export interface MetaRepository {
+  get<T = unknown>(key: string): Promise<T | null>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface Storage {
+  readonly routeEvents: RouteEventRepository;
+  readonly observations: ObservationRepository;
+  readonly meta: MetaRepository;
+  isAvailable(): boolean;
+  health(): ComponentHealth;
+  /** Waits until everything buffered so far is written (or the database is found away). */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export interface RunningDaemon {
+  child: ChildProcess;
+  url: string | null;
+  logs: Array<Record<string, unknown>>;
+  stderr: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first log line matching, or rejects after ms. */
+  waitForLog(pred: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Runs `smoketrace` from source as a child process (node + tsx, no build
+ * needed), collecting its JSON log lines.
+ */
+export function runCli(args: string[], env: Record<string, string | undefined>): RunningDaemon {
+  const dataDir = mkdtempSync(join(tmpdir(), 'st-daemon-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, SMOKETRACE_DATA_DIR: dataDir, SMOKETRACE_HTTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const d: RunningDaemon = {
+    child,
+    url: null,
+    logs: [],
+    stderr: '',
+    exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+    waitForLog: (pred, ms = 30_000) =>
+      new Promise((resolve, reject) => {
+        const found = d.logs.find(pred);
+        if (found) return resolve(found);
+        const timer = setTimeout(() => reject(new Error(`log line not seen in ${ms} ms; stderr: ${d.stderr}`)), ms);
+        const onLine = (l: Record<string, unknown>) => {
+          if (pred(l)) {
+            clearTimeout(timer);
+            listeners.delete(onLine);
+            resolve(l);
+          }
+        };
+        listeners.add(onLine);
+        void d.exited.then(() => {
+          clearTimeout(timer);
+          if (listeners.delete(onLine)) reject(new Error(`daemon exited before the log line; stderr: ${d.stderr}`));
+        });
+      }),
+  };
+  const listeners = new Set<(l: Record<string, unknown>) => void>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let l: Record<string, unknown>;
+    try {
+      l = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      l = { msg: line, nonJson: true };
+    }
+    if (l.msg === 'http listening' && typeof l.url === 'string') d.url = l.url;
+    d.logs.push(l);
+    for (const fn of [...listeners]) fn(l);
+  });
+  child.stderr!.on('data', (b: Buffer) => (d.stderr += b.toString()));
+  return d;
+}
