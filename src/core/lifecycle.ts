@@ -23,12 +23,12 @@ export class ServiceManager {
   async start(): Promise<void> {
     for (const s of this.services) {
       try {
-        this.log.debug({ service: s.name }, 'service starting');
+        this.log.debug({ unit: s.name }, 'service starting');
         await s.start();
         this.started.push(s);
-        this.log.info({ service: s.name }, 'service started');
+        this.log.info({ unit: s.name }, 'service started');
       } catch (err) {
-        this.log.error({ service: s.name, err }, 'service failed to start');
+        this.log.error({ unit: s.name, err }, 'service failed to start');
         await this.stop();
         throw err;
       }
@@ -43,9 +43,9 @@ export class ServiceManager {
       const left = Math.max(until - Date.now(), 100);
       try {
         await withTimeout(s.stop(), left, `${s.name} did not stop within ${left} ms`);
-        this.log.info({ service: s.name }, 'service stopped');
+        this.log.info({ unit: s.name }, 'service stopped');
       } catch (err) {
-        this.log.error({ service: s.name, err }, 'service failed to stop cleanly');
+        this.log.error({ unit: s.name, err }, 'service failed to stop cleanly');
       }
     }
   }
