@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { packageVersion } from './core/version.js';
 import { startCommand } from './cli/start.js';
 import { configCheckCommand } from './cli/config-check.js';
+import { replayBmpCommand } from './cli/replay.js';
+import { exabgpBridgeCommand } from './cli/exabgp-bridge.js';
 
 const program = new Command()
   .name('smoketrace')
@@ -22,4 +24,26 @@ config
   .description('validate a configuration file and print every problem with its key path')
   .action((file: string) => configCheckCommand(file));
 
-await program.parseAsync(process.argv);
+const replay = program.command('replay').description('send recorded feeds to a running daemon');
+replay
+  .command('bmp')
+  .argument('<file>', 'raw BMP byte stream (as a station receives it; - for stdin)')
+  .requiredOption('--to <host:port>', 'the BMP station to send to')
+  .option('--rate <n>', 'at most N messages per second (default: as fast as the socket takes)')
+  .description('replay a recorded BMP stream to a station, as a router would')
+  .action((file: string, opts: { to: string; rate?: string }) => replayBmpCommand(file, opts));
+
+program
+  .command('exabgp-bridge')
+  .description("ExaBGP's api process: forwards its JSON lines from stdin to the daemon (never writes stdout)")
+  .option('--to <target>', 'the daemon feed: tcp://HOST:PORT or unix:/PATH', 'tcp://127.0.0.1:11020')
+  .option('--buffer <lines>', 'lines held while the daemon is away (then the oldest are dropped, counted)', '100000')
+  .option('--drain-ms <ms>', 'after stdin ends, how long to keep trying to deliver what is held', '5000')
+  .action((opts: { to: string; buffer: string; drainMs: string }) => exabgpBridgeCommand(opts));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.stderr.write(`smoketrace: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+}

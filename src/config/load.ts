@@ -39,6 +39,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string[]; type: '
   { env: 'SMOKETRACE_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
   { env: 'SMOKETRACE_VANTAGE', path: ['instance', 'name'], type: 'string' },
   { env: 'SMOKETRACE_WAIT_FOR_DB', path: ['storage', 'waitForDatabase'], type: 'boolean' },
+  { env: 'SMOKETRACE_BMP_PORT', path: ['bmp', 'port'], type: 'number' },
+  { env: 'SMOKETRACE_EXABGP_PORT', path: ['exabgp', 'tcp', 'port'], type: 'number' },
 ];
 
 type Env = Record<string, string | undefined>;

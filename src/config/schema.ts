@@ -79,14 +79,49 @@ const storageSchema = z.strictObject({
   writeQueue: writeQueueSchema.prefault({}),
 });
 
+const bmpSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Routers connect to the station (RFC 7854 3.2). */
+  host: listenHost.default('0.0.0.0'),
+  port: port.default(11019),
+  /** Router addresses (CIDRs) allowed to connect; empty = any. */
+  allow: z.array(cidr).default([]),
+  maxSessions: positiveInt.max(10_000).default(64),
+  /** Close a session silent for this long (BMP has no keepalive; 0 = never). */
+  idleTimeoutSec: z.number().int().min(0).default(0),
+  /** A longer BMP message is broken framing and ends that session. */
+  maxMessageBytes: z.number().int().min(4096).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Record each router's raw stream under dataDir/bmp-recordings (for `smoketrace replay`). */
+  record: z.boolean().default(false),
+});
+
+const exabgpSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** TCP listener for `smoketrace exabgp-bridge` (or anything forwarding ExaBGP's JSON lines); null = none. */
+  tcp: z
+    .strictObject({ host: listenHost.default('127.0.0.1'), port: port.default(11020) })
+    .nullable()
+    .prefault({}),
+  /** Unix socket path, as an alternative or in addition; null = none. */
+  unix: z.string().min(1).nullable().default(null),
+  /** A longer line is counted and skipped. */
+  maxLineBytes: positiveInt.default(1024 * 1024),
+  /** The name the feed's route events carry as their router. */
+  name: z.string().min(1).max(128).default('exabgp'),
+});
+
 export const configSchema = z.strictObject({
   instance: instanceSchema.prefault({}),
   log: logSchema.prefault({}),
   http: httpSchema.prefault({}),
   storage: storageSchema.prefault({}),
+  bmp: bmpSchema.prefault({}),
+  exabgp: exabgpSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type HttpConfig = Config['http'];
 export type StorageConfig = Config['storage'];
+export type BmpConfig = Config['bmp'];
+export type ExabgpConfig = Config['exabgp'];
