@@ -1,0 +1,168 @@
+/**
+ * A bounds-checked cursor over a Buffer. Every read checks the end first and throws a typed
+ * DecodeError('TRUNCATED') instead of letting Buffer throw an untyped RangeError.
+ * `base` is the stream offset of buf[0], so `offset` and error offsets are stream offsets.
+ */
+import { DecodeError } from './errors.js';
+
+export class Reader {
+  private pos: number;
+
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    readonly end = buf.length,
+    /** Stream offset of buf[0]. */
+    readonly base = 0,
+  ) {
+    this.pos = start;
+  }
+
+  /** Stream offset of the next byte. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Position inside `buf`. */
+  get position(): number {
+    return this.pos;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  private need(n: number, what: string): void {
+    if (n < 0 || this.pos + n > this.end) {
+      throw new DecodeError('TRUNCATED', this.offset, `${what}: need ${n} byte(s), ${this.end - this.pos} left`);
+    }
+  }
+
+  u8(): number {
+    this.need(1, 'u8');
+    return this.buf[this.pos++]!;
+  }
+
+  u16(): number {
+    this.need(2, 'u16');
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (b[p]! << 8) | b[p + 1]!;
+  }
+
+  u32(): number {
+    this.need(4, 'u32');
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  u64(): bigint {
+    this.need(8, 'u64');
+    const v = this.buf.readBigUInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** A view (no copy) of the next n bytes. */
+  bytes(n: number): Buffer {
+    this.need(n, 'bytes');
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  skip(n: number): void {
+    this.need(n, 'skip');
+    this.pos += n;
+  }
+
+  /** A reader over the next n bytes; this reader moves past them. */
+  sub(n: number): Reader {
+    this.need(n, 'sub-reader');
+    const r = new Reader(this.buf, this.pos, this.pos + n, this.base);
+    this.pos += n;
+    return r;
+  }
+
+  /** A reader over everything left; this reader moves to its end. */
+  rest(): Reader {
+    return this.sub(this.end - this.pos);
+  }
+
+  ipv4(): string {
+    this.need(4, 'ipv4');
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+  }
+
+  ipv6(): string {
+    this.need(16, 'ipv6');
+    const s = ipv6Text(this.buf, this.pos);
+    this.pos += 16;
+    return s;
+  }
+
+  /**
+   * A prefix in NLRI encoding (RFC 4271 4.3): a length in bits then ceil(len/8) bytes.
+   * Bits past the length are cleared so the text is canonical.
+   */
+  prefix(afi: 'ipv4' | 'ipv6'): string {
+    const at = this.offset;
+    const bits = this.u8();
+    const max = afi === 'ipv4' ? 32 : 128;
+    if (bits > max) throw new DecodeError('UPDATE_BAD_NLRI', at, `${afi} prefix length ${bits} > ${max}`);
+    const n = (bits + 7) >> 3;
+    this.need(n, 'prefix');
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + n;
+    if (afi === 'ipv4') {
+      let v = 0;
+      for (let i = 0; i < 4; i++) v = v * 256 + (i < n ? b[p + i]! : 0);
+      if (bits < 32) v -= v % 2 ** (32 - bits);
+      return `${Math.floor(v / 16777216)}.${Math.floor(v / 65536) & 255}.${Math.floor(v / 256) & 255}.${v & 255}/${bits}`;
+    }
+    const tmp = Buffer.alloc(16);
+    b.copy(tmp, 0, p, p + n);
+    const rem = bits & 7;
+    if (rem !== 0) tmp[n - 1]! &= (0xff << (8 - rem)) & 0xff;
+    return `${ipv6Text(tmp, 0)}/${bits}`;
+  }
+}
+
+/** RFC 5952 text of 16 bytes at buf[p]: lower-case hex, longest run (>= 2) of zero groups as "::". */
+export function ipv6Text(buf: Buffer, p: number): string {
+  const g: number[] = new Array<number>(8);
+  for (let i = 0; i < 8; i++) g[i] = (buf[p + 2 * i]! << 8) | buf[p + 2 * i + 1]!;
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number): string => g.slice(from, to).map((x) => x.toString(16)).join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+}
+
+/** IPv4 text of 4 bytes at buf[p]. */
+export function ipv4Text(buf: Buffer, p: number): string {
+  return `${buf[p]}.${buf[p + 1]}.${buf[p + 2]}.${buf[p + 3]}`;
+}
