@@ -37,6 +37,8 @@ export interface Aggregator {
 /** Path attributes of an announce, already normalized (RFC 6793 AS4 merge done). */
 export interface RouteAttributes {
   nextHop: string | null;
+  /** IPv6 link-local next hop of MP_REACH_NLRI when present (RFC 2545 3). */
+  nextHopLinkLocal?: string | null;
   origin: Origin | null;
   asPath: AsPathElement[];
   /** Confederation segments are kept apart (RFC 5065): they are not counted in the AS-path length. */

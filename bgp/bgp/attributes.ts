@@ -1,0 +1,297 @@
+/**
+ * Path attributes of an UPDATE (RFC 4271 4.3 / 5) with the error handling of RFC 7606:
+ * each malformed attribute costs what its section 7 entry says (attribute discard or
+ * treat-as-withdraw); only MP_REACH/MP_UNREACH problems cost the whole message.
+ */
+import type { Origin, RouteAttributes } from '../types.js';
+import { DecodeError, type DecodeErrorCode, type Severity } from '../errors.js';
+import { ipv4Text, ipv6Text, Reader } from '../reader.js';
+import { AS_TRANS, mergeAs4Path, parseAsSegments, segmentsToElements, type AsSegment } from './as-path.js';
+import { communitiesText, extCommunitiesText, largeCommunitiesText } from './communities.js';
+
+export const ATTR_ORIGIN = 1;
+export const ATTR_AS_PATH = 2;
+export const ATTR_NEXT_HOP = 3;
+export const ATTR_MED = 4;
+export const ATTR_LOCAL_PREF = 5;
+export const ATTR_ATOMIC_AGGREGATE = 6;
+export const ATTR_AGGREGATOR = 7;
+export const ATTR_COMMUNITIES = 8;
+export const ATTR_ORIGINATOR_ID = 9;
+export const ATTR_CLUSTER_LIST = 10;
+export const ATTR_MP_REACH = 14;
+export const ATTR_MP_UNREACH = 15;
+export const ATTR_EXT_COMMUNITIES = 16;
+export const ATTR_AS4_PATH = 17;
+export const ATTR_AS4_AGGREGATOR = 18;
+export const ATTR_LARGE_COMMUNITY = 32;
+
+const FLAG_OPTIONAL = 0x80;
+const FLAG_TRANSITIVE = 0x40;
+const FLAG_EXTENDED = 0x10;
+
+interface AttrSpec {
+  /** Expected Optional and Transitive flag bits (RFC 7606 3c). */
+  flags: number;
+  /** Length rule: exact length, or a multiple (negative: -k means "non-zero multiple of k"). */
+  len: number | ((n: number) => boolean);
+  /** Cost of a malformed value (RFC 7606 7.x). */
+  severity: Severity;
+  code: DecodeErrorCode;
+}
+
+const WELL_KNOWN = FLAG_TRANSITIVE;
+const OPT_TRANS = FLAG_OPTIONAL | FLAG_TRANSITIVE;
+const OPT_NON_TRANS = FLAG_OPTIONAL;
+const multipleOf = (k: number) => (n: number) => n > 0 && n % k === 0;
+const any = () => true;
+
+const SPECS: Record<number, AttrSpec> = {
+  [ATTR_ORIGIN]: { flags: WELL_KNOWN, len: 1, severity: 'treat-as-withdraw', code: 'ATTR_BAD_ORIGIN' }, // 7.1
+  [ATTR_AS_PATH]: { flags: WELL_KNOWN, len: any, severity: 'treat-as-withdraw', code: 'ATTR_BAD_AS_PATH' }, // 7.2
+  [ATTR_NEXT_HOP]: { flags: WELL_KNOWN, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_NEXT_HOP' }, // 7.3
+  [ATTR_MED]: { flags: OPT_NON_TRANS, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.4
+  [ATTR_LOCAL_PREF]: { flags: WELL_KNOWN, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.5
+  [ATTR_ATOMIC_AGGREGATE]: { flags: WELL_KNOWN, len: 0, severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // 7.6
+  [ATTR_AGGREGATOR]: { flags: OPT_TRANS, len: (n) => n === 6 || n === 8, severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // 7.7
+  [ATTR_COMMUNITIES]: { flags: OPT_TRANS, len: multipleOf(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.8
+  [ATTR_ORIGINATOR_ID]: { flags: OPT_NON_TRANS, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.9
+  [ATTR_CLUSTER_LIST]: { flags: OPT_NON_TRANS, len: multipleOf(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.10
+  [ATTR_MP_REACH]: { flags: OPT_NON_TRANS, len: (n) => n >= 5, severity: 'message-skip', code: 'ATTR_BAD_MP_REACH' }, // 7.11
+  [ATTR_MP_UNREACH]: { flags: OPT_NON_TRANS, len: (n) => n >= 3, severity: 'message-skip', code: 'ATTR_BAD_MP_REACH' }, // 7.11
+  [ATTR_EXT_COMMUNITIES]: { flags: OPT_TRANS, len: multipleOf(8), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.14
+  [ATTR_AS4_PATH]: { flags: OPT_TRANS, len: any, severity: 'attribute-discard', code: 'ATTR_BAD_AS4_PATH' }, // RFC 6793 6
+  [ATTR_AS4_AGGREGATOR]: { flags: OPT_TRANS, len: 8, severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // RFC 6793 6
+  [ATTR_LARGE_COMMUNITY]: { flags: OPT_TRANS, len: multipleOf(12), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // RFC 8092 6
+};
+
+export interface MpReach {
+  afi: number;
+  safi: number;
+  nextHop: string | null;
+  nextHopLinkLocal: string | null;
+  /** Reader over the NLRI field (decoded by the caller, which knows ADD-PATH). */
+  nlri: Reader;
+}
+
+export interface MpUnreach {
+  afi: number;
+  safi: number;
+  nlri: Reader;
+}
+
+export interface ParsedAttributes {
+  attrs: RouteAttributes;
+  hasOrigin: boolean;
+  hasAsPath: boolean;
+  hasNextHop: boolean;
+  count: number;
+  mpReach: MpReach | null;
+  mpUnreach: MpUnreach | null;
+  treatAsWithdraw: boolean;
+}
+
+export interface AttributeContext {
+  /** Width of ASNs in AS_PATH and AGGREGATOR for this session (RFC 6793). */
+  fourOctetAsn: boolean;
+  issues: DecodeError[];
+}
+
+function emptyAttributes(): RouteAttributes {
+  return { nextHop: null, origin: null, asPath: [], med: null, localPref: null, communities: [], largeCommunities: [], extCommunities: [] };
+}
+
+const ORIGINS: Origin[] = ['igp', 'egp', 'incomplete'];
+
+/** Decodes the path attribute block r (whose length was checked against the UPDATE by the caller). */
+export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttributes {
+  const out: ParsedAttributes = {
+    attrs: emptyAttributes(),
+    hasOrigin: false,
+    hasAsPath: false,
+    hasNextHop: false,
+    count: 0,
+    mpReach: null,
+    mpUnreach: null,
+    treatAsWithdraw: false,
+  };
+  const seen = new Uint8Array(256);
+  let asPath: AsSegment[] | null = null;
+  let as4Path: AsSegment[] | null = null;
+  let as4Aggregator: { asn: number; address: string } | null = null;
+  while (!r.atEnd()) {
+    const at = r.offset;
+    if (r.remaining < 3) return overrun(out, ctx, at);
+    const flags = r.u8();
+    const type = r.u8();
+    const len = flags & FLAG_EXTENDED ? (r.remaining >= 2 ? r.u16() : -1) : r.u8();
+    if (len < 0 || len > r.remaining) return overrun(out, ctx, at);
+    const value = r.sub(len);
+    out.count++;
+    if (seen[type]) {
+      if (type === ATTR_MP_REACH || type === ATTR_MP_UNREACH) {
+        throw new DecodeError('ATTR_DUPLICATE_MP', at, `attribute ${type} repeated`);
+      }
+      ctx.issues.push(new DecodeError('ATTR_DUPLICATE', at, `attribute ${type} repeated, discarded`));
+      continue;
+    }
+    seen[type] = 1;
+    const spec = SPECS[type];
+    if (spec === undefined) {
+      (out.attrs.unknownAttributes ??= []).push(type);
+      continue;
+    }
+    const problem = checkShape(spec, flags, len);
+    if (problem !== null) {
+      malformed(out, ctx, spec, at, `attribute ${type}: ${problem}`);
+      continue;
+    }
+    const v = value.bytes(len);
+    switch (type) {
+      case ATTR_ORIGIN: {
+        const o = ORIGINS[v[0]!];
+        if (o === undefined) malformed(out, ctx, spec, at, `ORIGIN value ${v[0]}`);
+        else {
+          out.attrs.origin = o;
+          out.hasOrigin = true;
+        }
+        break;
+      }
+      case ATTR_AS_PATH:
+        asPath = parseAsPath(v, ctx, at);
+        if (asPath === null) malformed(out, ctx, spec, at, 'AS_PATH segments malformed');
+        else out.hasAsPath = true;
+        break;
+      case ATTR_AS4_PATH:
+        as4Path = parseAsSegments(v, 4);
+        if (as4Path === null) malformed(out, ctx, spec, at, 'AS4_PATH segments malformed');
+        break;
+      case ATTR_NEXT_HOP:
+        out.attrs.nextHop = ipv4Text(v, 0);
+        out.hasNextHop = true;
+        break;
+      case ATTR_MED:
+        out.attrs.med = v.readUInt32BE(0);
+        break;
+      case ATTR_LOCAL_PREF:
+        out.attrs.localPref = v.readUInt32BE(0);
+        break;
+      case ATTR_ATOMIC_AGGREGATE:
+        out.attrs.atomicAggregate = true;
+        break;
+      case ATTR_AGGREGATOR:
+        out.attrs.aggregator =
+          len === 8 ? { asn: v.readUInt32BE(0), address: ipv4Text(v, 4) } : { asn: (v[0]! << 8) | v[1]!, address: ipv4Text(v, 2) };
+        break;
+      case ATTR_AS4_AGGREGATOR:
+        as4Aggregator = { asn: v.readUInt32BE(0), address: ipv4Text(v, 4) };
+        break;
+      case ATTR_COMMUNITIES:
+        out.attrs.communities = communitiesText(v);
+        break;
+      case ATTR_EXT_COMMUNITIES:
+        out.attrs.extCommunities = extCommunitiesText(v);
+        break;
+      case ATTR_LARGE_COMMUNITY:
+        out.attrs.largeCommunities = largeCommunitiesText(v);
+        break;
+      case ATTR_ORIGINATOR_ID:
+        out.attrs.originatorId = ipv4Text(v, 0);
+        break;
+      case ATTR_CLUSTER_LIST: {
+        const list: string[] = [];
+        for (let i = 0; i < len; i += 4) list.push(ipv4Text(v, i));
+        out.attrs.clusterList = list;
+        break;
+      }
+      case ATTR_MP_REACH:
+        out.mpReach = parseMpReach(new Reader(v, 0, len, at + (flags & FLAG_EXTENDED ? 4 : 3)));
+        break;
+      case ATTR_MP_UNREACH: {
+        const u = new Reader(v, 0, len, at + (flags & FLAG_EXTENDED ? 4 : 3));
+        out.mpUnreach = { afi: u.u16(), safi: u.u8(), nlri: u.rest() };
+        break;
+      }
+    }
+  }
+  finishAsPath(out, asPath, as4Path, as4Aggregator, ctx);
+  return out;
+}
+
+function checkShape(spec: AttrSpec, flags: number, len: number): string | null {
+  if ((flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE)) !== spec.flags) return `flags 0x${flags.toString(16)} conflict with the type`;
+  const ok = typeof spec.len === 'number' ? len === spec.len : spec.len(len);
+  return ok ? null : `length ${len} invalid`;
+}
+
+function malformed(out: ParsedAttributes, ctx: AttributeContext, spec: AttrSpec, at: number, message: string): void {
+  if (spec.severity === 'message-skip') throw new DecodeError(spec.code, at, message, 'message-skip');
+  if (spec.severity === 'treat-as-withdraw') out.treatAsWithdraw = true;
+  ctx.issues.push(new DecodeError(spec.code, at, message, spec.severity));
+}
+
+/** RFC 7606 4: an attribute overrunning the block; the rest of the block is unusable. */
+function overrun(out: ParsedAttributes, ctx: AttributeContext, at: number): ParsedAttributes {
+  out.treatAsWithdraw = true;
+  ctx.issues.push(new DecodeError('ATTR_OVERRUN', at, 'path attribute overruns the attribute block'));
+  return out;
+}
+
+/**
+ * AS_PATH with the session's ASN width. Some speakers (seen in pmacct test 205, FRR behind
+ * 6WIND) send 2-octet paths in BMP while the A flag and OPENs say 4-octet: when the expected
+ * width does not parse but the other one parses exactly, the other one is used and the
+ * mismatch is reported as an attribute-discard-level issue (nothing is dropped).
+ */
+function parseAsPath(v: Buffer, ctx: AttributeContext, at: number): AsSegment[] | null {
+  const width = ctx.fourOctetAsn ? 4 : 2;
+  const segs = parseAsSegments(v, width);
+  if (segs !== null) return segs;
+  const other = parseAsSegments(v, width === 4 ? 2 : 4);
+  if (other !== null) {
+    ctx.issues.push(
+      new DecodeError('ATTR_AS_PATH_WIDTH', at, `AS_PATH does not parse with ${width}-octet ASNs, parsed with ${6 - width}-octet`),
+    );
+  }
+  return other;
+}
+
+/** RFC 6793 4.2.3: AS4_PATH/AS4_AGGREGATOR only matter on a 2-octet session. */
+function finishAsPath(
+  out: ParsedAttributes,
+  asPath: AsSegment[] | null,
+  as4Path: AsSegment[] | null,
+  as4Aggregator: { asn: number; address: string } | null,
+  ctx: AttributeContext,
+): void {
+  let segs = asPath;
+  if (!ctx.fourOctetAsn) {
+    const agg = out.attrs.aggregator;
+    // An AGGREGATOR with a real 2-octet AS means the AS4_* attributes are stale: ignore both.
+    const stale = agg != null && agg.asn !== AS_TRANS;
+    if (!stale && as4Aggregator !== null && agg != null) out.attrs.aggregator = as4Aggregator;
+    if (!stale && segs !== null && as4Path !== null) segs = mergeAs4Path(segs, as4Path);
+  }
+  if (segs === null) return;
+  const { asPath: elements, confedPath } = segmentsToElements(segs);
+  out.attrs.asPath = elements;
+  if (confedPath !== null) out.attrs.confedPath = confedPath;
+}
+
+/** MP_REACH_NLRI (RFC 4760 3): AFI, SAFI, next hop, reserved octet, NLRI. */
+function parseMpReach(r: Reader): MpReach {
+  const afi = r.u16();
+  const safi = r.u8();
+  const nhLen = r.u8();
+  const nh = r.bytes(nhLen);
+  r.u8(); // reserved (was SNPA count in RFC 2858)
+  let nextHop: string | null = null;
+  let nextHopLinkLocal: string | null = null;
+  if (nhLen === 4) nextHop = ipv4Text(nh, 0);
+  else if (nhLen === 16 || nhLen === 32) {
+    // RFC 2545 3: global address, optionally followed by the link-local one.
+    nextHop = ipv6Text(nh, 0);
+    if (nhLen === 32) nextHopLinkLocal = ipv6Text(nh, 16);
+  }
+  return { afi, safi, nextHop, nextHopLinkLocal, nlri: r.rest() };
+}

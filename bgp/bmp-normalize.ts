@@ -1,0 +1,316 @@
+/**
+ * BMP messages -> RouteEvents, with the per-router session state this needs: each peer's
+ * capabilities learned from its Peer Up (4-octet ASN, ADD-PATH) and counters.
+ *
+ * - Route Monitoring does not require a Peer Up (gobgpd sends Loc-RIB routes without one):
+ *   unknown peers get the BMP A flag for the ASN width and the ADD-PATH heuristic of
+ *   bgp/nlri.ts.
+ * - A decode problem yields an `error` event and decoding goes on; only broken framing
+ *   (decodeBmpStream) stops.
+ * - Events of one UPDATE share their attribute arrays (asPath, communities...): consumers
+ *   must treat events as read-only.
+ */
+import type {
+  AnnounceEvent,
+  ErrorEvent,
+  PeerRef,
+  RouteAttributes,
+  RouteEvent,
+  WithdrawEvent,
+} from './types.js';
+import { DecodeError } from './errors.js';
+import { addPathAllows } from './bgp/capabilities.js';
+import { familyName } from './bgp/families.js';
+import { decodeUpdateBody, type FamilyRoutes } from './bgp/update.js';
+import { BmpFramer, type BmpFramerOptions } from './bmp/framer.js';
+import { BMP_TYPE_NAMES, decodeBmpMessage, type BmpMessage } from './bmp/message.js';
+import type { PeerHeader } from './bmp/peer-header.js';
+import type { PeerUpMessage } from './bmp/peer-up.js';
+import type { RouteMonitoringMessage } from './bmp/route-monitoring.js';
+
+export interface BmpCounters {
+  /** BMP messages decoded, by type name ("route-monitoring", ..., "type-N"). */
+  messages: Record<string, number>;
+  unknownTypes: number;
+  unknownTlvs: number;
+  /** Decode problems by DecodeError code. */
+  errors: Record<string, number>;
+  /** UPDATEs carrying families we do not decode, by family name ("ipv4 mpls-vpn"). */
+  otherFamilies: Record<string, number>;
+  announces: number;
+  withdraws: number;
+}
+
+interface PeerState {
+  fourOctetAsn: boolean;
+  /** ADD-PATH for routes received from the peer (Adj-RIB-In), by family name. */
+  addPathIn: Set<string>;
+  /** ADD-PATH for routes sent to the peer (Adj-RIB-Out, RFC 8671). */
+  addPathOut: Set<string>;
+}
+
+/** Oldest per-peer timestamp taken as real (2000-01-01); later than arrival + 1 day is not. */
+const MIN_PLAUSIBLE_SEC = 946_684_800;
+const MAX_AHEAD_MS = 86_400_000;
+
+export class BmpSession {
+  readonly counters: BmpCounters = {
+    messages: {},
+    unknownTypes: 0,
+    unknownTlvs: 0,
+    errors: {},
+    otherFamilies: {},
+    announces: 0,
+    withdraws: 0,
+  };
+  private readonly peers = new Map<string, PeerState>();
+  private lastTsKey = -1;
+  private lastTsIso = '';
+
+  constructor(readonly router: string) {}
+
+  /** Decodes one whole BMP message (from BmpFramer) that started at streamOffset. */
+  decode(message: Buffer, streamOffset: number, arrivalTime: Date): RouteEvent[] {
+    const out: RouteEvent[] = [];
+    try {
+      const env = decodeBmpMessage(message, streamOffset);
+      const name = BMP_TYPE_NAMES[env.type] ?? `type-${env.type}`;
+      this.counters.messages[name] = (this.counters.messages[name] ?? 0) + 1;
+      this.toEvents(env.message, arrivalTime, out);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      out.push(this.errorEvent(e, arrivalTime.toISOString()));
+    }
+    return out;
+  }
+
+  /** The error event for a problem (also counted); used for framing errors by the caller too. */
+  errorEvent(e: DecodeError, time: string): ErrorEvent {
+    this.counters.errors[e.code] = (this.counters.errors[e.code] ?? 0) + 1;
+    return {
+      type: 'error',
+      source: 'bmp',
+      time,
+      router: this.router,
+      code: e.code,
+      offset: e.offset,
+      message: e.message,
+      severity: e.severity,
+    };
+  }
+
+  private toEvents(m: BmpMessage, arrival: Date, out: RouteEvent[]): void {
+    if (m.kind === 'unknown') {
+      this.counters.unknownTypes++;
+      return;
+    }
+    this.counters.unknownTlvs += m.unknownTlvs;
+    const base = { source: 'bmp' as const, router: this.router };
+    if (m.kind === 'initiation' || m.kind === 'termination') {
+      const reasonCode = m.kind === 'termination' ? m.reasonCode : undefined;
+      out.push({ ...base, type: m.kind, time: arrival.toISOString(), info: m.info, ...(reasonCode !== undefined ? { reasonCode } : {}) });
+      return;
+    }
+    const time = this.time(m.peer, arrival);
+    const peer = peerRef(m.peer);
+    switch (m.kind) {
+      case 'route-monitoring':
+        this.routeMonitoring(m, peer, time, out);
+        return;
+      case 'peer-up':
+        this.learnPeer(m);
+        for (const e of m.issues) out.push(this.errorEvent(e, time));
+        out.push({
+          ...base,
+          type: 'peer_up',
+          time,
+          peer,
+          localAddress: m.localAddress,
+          localPort: m.localPort,
+          remotePort: m.remotePort,
+          sentOpen: m.sentOpen,
+          receivedOpen: m.receivedOpen,
+          info: m.info,
+        });
+        return;
+      case 'peer-down':
+        this.peers.delete(m.peer.key);
+        out.push({
+          ...base,
+          type: 'peer_down',
+          time,
+          peer,
+          reasonCode: m.reasonCode,
+          reason: m.reason,
+          notification: m.notification,
+          fsmEvent: m.fsmEvent,
+        });
+        return;
+      case 'stats':
+        out.push({ ...base, type: 'stats', time, peer, stats: m.stats });
+        return;
+      case 'mirror':
+        out.push({ ...base, type: 'mirror', time, peer, info: m.info });
+        return;
+    }
+  }
+
+  private learnPeer(m: PeerUpMessage): void {
+    const sent = m.sentOpen.capabilities;
+    const recv = m.receivedOpen.capabilities;
+    const addPathIn = new Set<string>();
+    const addPathOut = new Set<string>();
+    const locRib = m.peer.type === 3;
+    for (const fam of new Set([...Object.keys(sent.addPath), ...Object.keys(recv.addPath)])) {
+      // RFC 7911 4: path IDs flow from a "send" side to a "receive" side. A Loc-RIB Peer Up
+      // carries fabricated OPENs (RFC 9069 5.3): any ADD-PATH mention counts.
+      if (locRib || (addPathAllows(recv.addPath[fam], 'send') && addPathAllows(sent.addPath[fam], 'receive'))) addPathIn.add(fam);
+      if (locRib || (addPathAllows(sent.addPath[fam], 'send') && addPathAllows(recv.addPath[fam], 'receive'))) addPathOut.add(fam);
+    }
+    this.peers.set(m.peer.key, { fourOctetAsn: sent.fourOctetAsn && recv.fourOctetAsn, addPathIn, addPathOut });
+  }
+
+  private routeMonitoring(m: RouteMonitoringMessage, peer: PeerRef, time: string, out: RouteEvent[]): void {
+    const h = m.peer;
+    const state = this.peers.get(h.key);
+    const stateless = m.statelessCaps;
+    const addPathSet = state === undefined ? null : h.adjRibOut ? state.addPathOut : state.addPathIn;
+    const direction = h.adjRibOut ? 'send' : 'receive';
+    const upd = decodeUpdateBody(m.update, {
+      // RFC 7854 4.2: the A flag says the AS_PATH in this message has 2-octet ASNs; without
+      // it the message uses 4-octet ASNs (the BMP speaker may have reformatted the path).
+      fourOctetAsn: !h.twoByteAs,
+      addPath(afi, safi) {
+        const fam = familyName(afi, safi);
+        // v4 stateless-parsing TLV: the router's own ADD-PATH mode with this peer, so path IDs
+        // are present on Adj-RIB-In when it receives them, on Adj-RIB-Out when it sends them.
+        if (stateless !== null) {
+          const mode = stateless.addPath[fam];
+          return h.type === 3 ? mode !== undefined : addPathAllows(mode, direction);
+        }
+        return addPathSet === null ? null : addPathSet.has(fam);
+      },
+    });
+    for (const e of upd.issues) out.push(this.errorEvent(e, time));
+    for (const fam of upd.otherFamilies) this.counters.otherFamilies[fam] = (this.counters.otherFamilies[fam] ?? 0) + 1;
+    const base = { source: 'bmp' as const, router: this.router, time, peer };
+    if (upd.eor !== null) {
+      out.push({ ...base, type: 'eor', afi: upd.eor.afi, safi: upd.eor.safi });
+      return;
+    }
+    for (const f of upd.withdrawn) this.withdraws(base, f, 'bgp', out);
+    if (upd.attributes === null) {
+      for (const f of upd.announced) this.withdraws(base, f, 'treat-as-withdraw', out);
+      return;
+    }
+    for (const f of upd.announced) this.announces(base, f, upd.attributes, out);
+  }
+
+  private withdraws(
+    base: Pick<WithdrawEvent, 'source' | 'router' | 'time' | 'peer'>,
+    f: FamilyRoutes,
+    cause: WithdrawEvent['cause'],
+    out: RouteEvent[],
+  ): void {
+    for (const p of f.prefixes) {
+      out.push({ ...base, type: 'withdraw', afi: f.afi, safi: f.safi, prefix: p.prefix, pathId: p.pathId, cause });
+    }
+    this.counters.withdraws += f.prefixes.length;
+  }
+
+  private announces(
+    base: Pick<AnnounceEvent, 'source' | 'router' | 'time' | 'peer'>,
+    f: FamilyRoutes,
+    a: RouteAttributes,
+    out: RouteEvent[],
+  ): void {
+    for (const p of f.prefixes) {
+      const ev: AnnounceEvent = {
+        type: 'announce',
+        source: base.source,
+        time: base.time,
+        router: base.router,
+        peer: base.peer,
+        afi: f.afi,
+        safi: f.safi,
+        prefix: p.prefix,
+        pathId: p.pathId,
+        nextHop: f.nextHop,
+        origin: a.origin,
+        asPath: a.asPath,
+        med: a.med,
+        localPref: a.localPref,
+        communities: a.communities,
+        largeCommunities: a.largeCommunities,
+        extCommunities: a.extCommunities,
+      };
+      if (f.nextHopLinkLocal !== null) ev.nextHopLinkLocal = f.nextHopLinkLocal;
+      if (a.confedPath !== undefined) ev.confedPath = a.confedPath;
+      if (a.atomicAggregate !== undefined) ev.atomicAggregate = a.atomicAggregate;
+      if (a.aggregator !== undefined) ev.aggregator = a.aggregator;
+      if (a.originatorId !== undefined) ev.originatorId = a.originatorId;
+      if (a.clusterList !== undefined) ev.clusterList = a.clusterList;
+      if (a.unknownAttributes !== undefined) ev.unknownAttributes = a.unknownAttributes;
+      out.push(ev);
+    }
+    this.counters.announces += f.prefixes.length;
+  }
+
+  /** The per-peer header time when non-zero and plausible, else the arrival time (ISO-8601). */
+  private time(h: PeerHeader, arrival: Date): string {
+    const ms = h.tsSec * 1000 + Math.floor(h.tsUsec / 1000);
+    if (h.tsSec < MIN_PLAUSIBLE_SEC || ms > arrival.getTime() + MAX_AHEAD_MS) return arrival.toISOString();
+    if (ms !== this.lastTsKey) {
+      this.lastTsKey = ms;
+      this.lastTsIso = new Date(ms).toISOString();
+    }
+    return this.lastTsIso;
+  }
+}
+
+export function peerRef(h: PeerHeader): PeerRef {
+  return {
+    address: h.address,
+    asn: h.asn,
+    bgpId: h.bgpId,
+    type: h.typeName,
+    distinguisher: h.distinguisher,
+    postPolicy: h.postPolicy,
+    adjRibOut: h.adjRibOut,
+  };
+}
+
+export interface DecodeStreamOptions extends BmpFramerOptions {
+  /** Arrival time given to every message (default: now). */
+  arrivalTime?: Date;
+}
+
+/**
+ * Frames and decodes a whole recorded stream (e.g. `smoketrace decode bmp FILE`).
+ * A framing error (or a truncated last message) yields one error event and stops.
+ */
+export function decodeBmpStream(
+  buf: Buffer,
+  router: string,
+  options: DecodeStreamOptions = {},
+): { events: RouteEvent[]; counters: BmpCounters } {
+  const arrival = options.arrivalTime ?? new Date();
+  const session = new BmpSession(router);
+  const framer = new BmpFramer(options);
+  const events: RouteEvent[] = [];
+  let messages: Buffer[] = [];
+  let framingError: DecodeError | null = null;
+  try {
+    messages = framer.push(buf);
+    framer.end();
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    framingError = e;
+  }
+  const offsets = framer.lastOffsets;
+  for (let i = 0; i < messages.length; i++) {
+    for (const ev of session.decode(messages[i]!, offsets[i]!, arrival)) events.push(ev);
+  }
+  if (framingError !== null) events.push(session.errorEvent(framingError, arrival.toISOString()));
+  return { events, counters: session.counters };
+}

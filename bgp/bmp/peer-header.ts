@@ -1,0 +1,79 @@
+/**
+ * The BMP per-peer header (RFC 7854 4.2): 42 octets shared by every peer-specific message.
+ * Peer types: 0 global, 1 RD instance, 2 local instance, 3 Loc-RIB instance (RFC 9069 4.1).
+ * Flags for types 0-2: V (IPv6), L (post-policy), A (legacy 2-octet AS_PATH), O (Adj-RIB-Out,
+ * RFC 8671 4); for type 3 the only flag is F (Loc-RIB filtered, RFC 9069 4.2).
+ */
+import type { PeerType } from '../types.js';
+import { ipv4Text, ipv6Text, type Reader } from '../reader.js';
+
+export const PEER_HEADER_SIZE = 42;
+
+const PEER_TYPES: PeerType[] = ['global', 'rd', 'local', 'loc-rib'];
+const FLAG_V = 0x80;
+const FLAG_L = 0x40;
+const FLAG_A = 0x20;
+const FLAG_O = 0x10;
+const FLAG_F = 0x80;
+
+export interface PeerHeader {
+  type: number;
+  typeName: PeerType;
+  flags: number;
+  ipv6: boolean;
+  postPolicy: boolean;
+  /** A flag: the AS_PATH in this message uses 2-octet ASNs. */
+  twoByteAs: boolean;
+  adjRibOut: boolean;
+  /** F flag of a Loc-RIB peer. */
+  filtered: boolean;
+  distinguisher: string;
+  address: string;
+  asn: number;
+  bgpId: string;
+  tsSec: number;
+  tsUsec: number;
+  /** Identifies the peer across messages (type, distinguisher, address): session state key. */
+  key: string;
+}
+
+export function readPeerHeader(r: Reader): PeerHeader {
+  const type = r.u8();
+  const flags = r.u8();
+  const rd = r.bytes(8);
+  const addr = r.bytes(16);
+  const asn = r.u32();
+  const bgpId = r.ipv4();
+  const tsSec = r.u32();
+  const tsUsec = r.u32();
+  const locRib = type === 3;
+  const ipv6 = !locRib && (flags & FLAG_V) !== 0;
+  const address = ipv6 ? ipv6Text(addr, 0) : ipv4Text(addr, 12);
+  const distinguisher = distinguisherText(rd);
+  return {
+    type,
+    typeName: PEER_TYPES[type] ?? 'unknown',
+    flags,
+    ipv6,
+    postPolicy: !locRib && (flags & FLAG_L) !== 0,
+    twoByteAs: !locRib && (flags & FLAG_A) !== 0,
+    adjRibOut: !locRib && (flags & FLAG_O) !== 0,
+    filtered: locRib && (flags & FLAG_F) !== 0,
+    distinguisher,
+    address,
+    asn,
+    bgpId,
+    tsSec,
+    tsUsec,
+    key: `${type}|${distinguisher}|${address}`,
+  };
+}
+
+/** Route Distinguisher text (RFC 4364 4.2): type 0 "asn2:n32", type 1 "ipv4:n16", type 2 "asn4:n16". */
+export function distinguisherText(rd: Buffer): string {
+  const type = (rd[0]! << 8) | rd[1]!;
+  if (type === 0) return `${(rd[2]! << 8) | rd[3]!}:${rd.readUInt32BE(4)}`;
+  if (type === 1) return `${ipv4Text(rd, 2)}:${(rd[6]! << 8) | rd[7]!}`;
+  if (type === 2) return `${rd.readUInt32BE(2)}:${(rd[6]! << 8) | rd[7]!}`;
+  return `0x${rd.toString('hex')}`;
+}
