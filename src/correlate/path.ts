@@ -1,0 +1,114 @@
+/**
+ * Read-only views of one PathObservation used by the baseline, change
+ * detection and the judge: which hop is the destination, the data-plane AS
+ * path, RTT samples and probe counts.
+ */
+import type { Hop, PathObservation } from '../probe/types.js';
+
+/** Observations are only compared with observations of the same tool and method. */
+export function methodKey(obs: Pick<PathObservation, 'tool' | 'method'>): string {
+  return `${obs.tool}/${obs.method}`;
+}
+
+export function observationTimeMs(obs: Pick<PathObservation, 'startedAt'>): number {
+  return Date.parse(obs.startedAt);
+}
+
+/** Distinct responding addresses at a hop, in probe order. */
+export function hopAddresses(hop: Hop): string[] {
+  const out: string[] = [];
+  for (const p of hop.probes) if (p.ip !== null && !out.includes(p.ip)) out.push(p.ip);
+  return out;
+}
+
+/** The hop where the destination answered; the last hop when `reached` but no probe names the target. */
+export function destinationHop(obs: PathObservation): Hop | undefined {
+  for (const hop of obs.hops) {
+    if (hop.probes.some((p) => p.ip === obs.target.address && p.rttMs !== null)) return hop;
+  }
+  return obs.reached ? obs.hops[obs.hops.length - 1] : undefined;
+}
+
+/**
+ * Hops to the destination (its TTL); when not reached, the TTL of the last
+ * hop that answered at all (trailing "*" lines are the tool giving up, not hops).
+ */
+export function hopCount(obs: PathObservation): number {
+  const dest = obs.reached ? destinationHop(obs) : undefined;
+  if (dest !== undefined) return dest.ttl;
+  let last = 0;
+  for (const hop of obs.hops) if (hop.probes.some((p) => p.ip !== null)) last = Math.max(last, hop.ttl);
+  return last;
+}
+
+/**
+ * The data-plane AS path: the hops' `asn` annotations in TTL order with
+ * unknowns (null/undefined, "*" hops) dropped and consecutive repeats
+ * collapsed: [65001, null, 65001, 65002, 65002] -> [65001, 65002].
+ */
+export function asPathOfHops(hops: readonly Hop[]): number[] {
+  const out: number[] = [];
+  for (const hop of hops) {
+    if (hop.asn === null || hop.asn === undefined) continue;
+    if (out[out.length - 1] !== hop.asn) out.push(hop.asn);
+  }
+  return out;
+}
+
+export function asPathOf(obs: PathObservation): number[] {
+  const hops = obs.reached ? obs.hops.filter((h) => h.ttl <= hopCount(obs)) : obs.hops;
+  return asPathOfHops(hops);
+}
+
+/**
+ * RTT samples of one hop: per-probe RTTs when the tool gave them; otherwise
+ * (mtr --json gives aggregates only) the median (or average) repeated once per
+ * received probe, an approximation that keeps the median right and the
+ * sample count honest but flattens the p95.
+ */
+export function hopRttSamples(hop: Hop): number[] {
+  const out: number[] = [];
+  for (const p of hop.probes) if (p.rttMs !== null) out.push(p.rttMs);
+  if (out.length > 0 || hop.rtt === undefined) return out;
+  const centre = hop.rtt.median ?? hop.rtt.avg;
+  for (let i = 0; i < Math.max(1, hop.received); i++) out.push(centre);
+  return out;
+}
+
+/** End-to-end RTT samples: the destination's replies only. */
+export function endToEndRttSamples(obs: PathObservation): number[] {
+  if (!obs.reached) return [];
+  const dest = destinationHop(obs);
+  if (dest === undefined) return [];
+  const fromTarget = dest.probes.filter((p) => p.ip === obs.target.address && p.rttMs !== null);
+  if (fromTarget.length > 0) return fromTarget.map((p) => p.rttMs as number);
+  return hopRttSamples(dest);
+}
+
+export interface ProbeCounts {
+  sent: number;
+  received: number;
+}
+
+function hopSent(hop: Hop): number {
+  return hop.sent > 0 ? hop.sent : hop.probes.length;
+}
+
+/** Probes sent to and answered by one hop. */
+export function hopCounts(hop: Hop): ProbeCounts {
+  const sent = hopSent(hop);
+  const answered = hop.sent > 0 ? hop.received : hop.probes.filter((p) => p.ip !== null).length;
+  return { sent, received: Math.min(sent, answered) };
+}
+
+/**
+ * End-to-end probe counts: at the destination hop when reached; when not
+ * reached, as many probes as the busiest hop got, none answered.
+ */
+export function endToEndCounts(obs: PathObservation): ProbeCounts {
+  const dest = obs.reached ? destinationHop(obs) : undefined;
+  if (dest !== undefined) return hopCounts(dest);
+  let sent = 0;
+  for (const hop of obs.hops) sent = Math.max(sent, hopSent(hop));
+  return { sent, received: 0 };
+}
