@@ -4,6 +4,7 @@ import { startCommand } from './cli/start.js';
 import { configCheckCommand } from './cli/config-check.js';
 import { replayBmpCommand } from './cli/replay.js';
 import { exabgpBridgeCommand } from './cli/exabgp-bridge.js';
+import { decodeCommand } from './cli/decode.js';
 
 const program = new Command()
   .name('smoketrace')
@@ -23,6 +24,14 @@ config
   .argument('<file>', 'YAML configuration file')
   .description('validate a configuration file and print every problem with its key path')
   .action((file: string) => configCheckCommand(file));
+
+program
+  .command('decode')
+  .argument('<kind>', 'bmp (a raw BMP byte stream, as saved with `nc -l 11019 > FILE`) or exabgp (ExaBGP JSON lines)')
+  .argument('<file>', 'the input; - for stdin')
+  .option('--router <name>', 'the router name events carry (default: the file name)')
+  .description('decode a feed into NDJSON route events, one per line')
+  .action((kind: string, file: string, opts: { router?: string }) => decodeCommand(kind, file, opts));
 
 const replay = program.command('replay').description('send recorded feeds to a running daemon');
 replay

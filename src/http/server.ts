@@ -1,3 +1,4 @@
+import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
 import { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
@@ -37,6 +38,14 @@ export class HttpService implements Service {
   }
 
   private addCoreRoutes(): void {
+    // Storage away: reads answer 503 with the reason, not a 500.
+    this.server.ext('onPreResponse', (req, h) => {
+      const r = req.response;
+      if (r instanceof Error && (r as Error).name === 'StorageUnavailableError') {
+        return Boom.serverUnavailable(`storage unavailable: ${(r as Error).message}`);
+      }
+      return h.continue;
+    });
     const { telemetry, version, instance } = this.deps;
     this.server.route({
       method: 'GET',
