@@ -1,0 +1,379 @@
+/**
+ * ExaBGP JSON API (process `encoder json`) -> RouteEvents, one line at a time.
+ *
+ * Pure: no I/O, no logging. State kept between lines is per BGP session only
+ * (the OPENs seen and the last NOTIFICATION), so that the peer_up of a session carries its
+ * capabilities (4-octet ASN, ADD-PATH) and its peer_down the NOTIFICATION that ended it.
+ *
+ * Message types (ExaBGP 4.x "4.0.1" and 5.x/6.x shapes):
+ * - update: announce per family and next hop, withdraw, eor -> announce/withdraw/eor events.
+ * - state: "up" -> peer_up; "down" -> peer_down (reasonCode 0, ExaBGP's reason text, the
+ *   NOTIFICATION code/subcode parsed from it); "connected" (TCP only, no BGP session yet)
+ *   is counted and yields no event: a session exists only once it is "up".
+ * - notification: remembered for the session's coming "down" (ExaBGP prints "down" right
+ *   after); the `{"notification": "shutdown"}` form (ExaBGP stopping, no neighbor) yields a
+ *   peer_down for every session still up, none if each already went down.
+ * - open: recorded for the session (see session()); keepalive: counted only.
+ * - anything else (signal, operational, refresh...): counted and skipped.
+ * A line that is not JSON or not of a known shape yields one `error` event (offset = line
+ * number); the parser goes on with the next line.
+ */
+
+import type {
+  BgpOpenInfo,
+  ErrorEvent,
+  PeerDownEvent,
+  PeerRef,
+  PeerUpEvent,
+  RouteEvent,
+  AnnounceEvent,
+} from '../types.js';
+import { readAttributes, type AttributesWithoutNextHop } from './attributes.js';
+import { newCounters, type ExabgpCounters } from './counters.js';
+import { EXABGP_ERROR_CODES, ExabgpShapeError, type ExabgpErrorCode } from './errors.js';
+import { parseJsonKeepingBigInts } from './json.js';
+import { forEachNlri, isLinkLocal, readFamily } from './nlri.js';
+import { openAt, readOpen } from './open.js';
+import { isObject, objectAt, optionalUint, stringAt, type JsonObject } from './shape.js';
+
+export interface ExabgpSession {
+  receivedOpen: BgpOpenInfo | null;
+  sentOpen: BgpOpenInfo | null;
+  up: boolean;
+  lastNotification: { code: number; subcode: number; data?: string } | null;
+  /** Latest PeerRef seen for this session (used by the shutdown form, which names no neighbor). */
+  peer: PeerRef;
+  localAddress: string | null;
+}
+
+interface LineContext {
+  time: string;
+  lineNo: number;
+}
+
+const SUPPORTED_MAJOR_VERSIONS = new Set(['3', '4', '5', '6']);
+const DOWN_NOTIFICATION = /notification (?:received|sent) \((\d+),(\d+)\)/;
+
+export class ExabgpParser {
+  readonly counters: ExabgpCounters = newCounters();
+  private readonly sessions = new Map<string, ExabgpSession>();
+  private readonly peerCache = new Map<string, PeerRef>();
+
+  constructor(readonly router: string) {}
+
+  /** The OPENs and state recorded for a peer address, if any. */
+  session(peerAddress: string): Readonly<ExabgpSession> | undefined {
+    return this.sessions.get(peerAddress);
+  }
+
+  parseLine(line: string, lineNo: number, arrival: Date): RouteEvent[] {
+    this.counters.lines++;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) {
+      this.counters.empty++;
+      return [];
+    }
+    let msg: unknown;
+    try {
+      msg = parseJsonKeepingBigInts(line);
+    } catch (e) {
+      return [this.error('EXABGP_BAD_JSON', lineNo, arrival.toISOString(), (e as Error).message)];
+    }
+    try {
+      return this.dispatch(objectAt(msg, 'message'), lineNo, arrival);
+    } catch (e) {
+      const time = safeIso(arrival);
+      if (e instanceof ExabgpShapeError) return [this.error(e.code, lineNo, time, e.message)];
+      return [this.error('EXABGP_INTERNAL', lineNo, time, e instanceof Error ? e.message : String(e))];
+    }
+  }
+
+  private dispatch(msg: JsonObject, lineNo: number, arrival: Date): RouteEvent[] {
+    const version = msg['exabgp'];
+    if (typeof version !== 'string' || !SUPPORTED_MAJOR_VERSIONS.has(version.slice(0, version.indexOf('.')))) {
+      throw new ExabgpShapeError('EXABGP_BAD_VERSION', `unsupported "exabgp" version ${JSON.stringify(version)}`);
+    }
+    const type = stringAt(msg['type'], 'type');
+    const ctx: LineContext = { time: messageTime(msg['time'], arrival), lineNo };
+    switch (type) {
+      case 'update':
+        this.counters.update++;
+        return this.update(msg, ctx);
+      case 'state':
+        this.counters.state++;
+        return this.state(msg, ctx);
+      case 'open':
+        this.counters.open++;
+        this.open(msg);
+        return [];
+      case 'keepalive':
+        this.counters.keepalive++;
+        return [];
+      case 'notification':
+        this.counters.notification++;
+        return this.notification(msg, ctx);
+      default:
+        this.counters.other++;
+        this.counters.otherTypes[type] = (this.counters.otherTypes[type] ?? 0) + 1;
+        return [];
+    }
+  }
+
+  // ---------------------------------------------------------------- update
+
+  private update(msg: JsonObject, ctx: LineContext): RouteEvent[] {
+    const neighbor = objectAt(msg['neighbor'], 'neighbor');
+    const peer = this.peerOf(neighbor);
+    const message = objectAt(neighbor['message'], 'neighbor.message');
+    const out: RouteEvent[] = [];
+    if (message['eor'] !== undefined) {
+      const eor = objectAt(message['eor'], 'neighbor.message.eor');
+      const family = readFamily(`${stringAt(eor['afi'], 'eor.afi')} ${stringAt(eor['safi'], 'eor.safi')}`);
+      this.counters.eors++;
+      out.push({ type: 'eor', source: 'exabgp', time: ctx.time, router: this.router, peer, afi: family.afi, safi: family.safi });
+    }
+    if (message['update'] !== undefined) {
+      const update = objectAt(message['update'], 'neighbor.message.update');
+      if (update['withdraw'] !== undefined) this.withdraws(objectAt(update['withdraw'], 'update.withdraw'), peer, ctx, out);
+      if (update['announce'] !== undefined) {
+        const attrs = readAttributes(update['attribute'] === undefined ? {} : objectAt(update['attribute'], 'update.attribute'));
+        this.announces(objectAt(update['announce'], 'update.announce'), attrs, peer, ctx, out);
+      }
+    }
+    return out;
+  }
+
+  private withdraws(withdraw: JsonObject, peer: PeerRef, ctx: LineContext, out: RouteEvent[]): void {
+    for (const familyName in withdraw) {
+      const { afi, safi } = readFamily(familyName);
+      this.counters.skippedNlri += forEachNlri(withdraw[familyName], { afi, safi }, `withdraw.${familyName}`, (item) => {
+        this.counters.withdraws++;
+        out.push({
+          type: 'withdraw',
+          source: 'exabgp',
+          time: ctx.time,
+          router: this.router,
+          peer,
+          afi,
+          safi,
+          prefix: item.prefix,
+          pathId: item.pathId,
+          cause: 'bgp',
+        });
+      });
+    }
+  }
+
+  private announces(
+    announce: JsonObject,
+    attrs: AttributesWithoutNextHop,
+    peer: PeerRef,
+    ctx: LineContext,
+    out: RouteEvent[],
+  ): void {
+    for (const familyName in announce) {
+      const family = readFamily(familyName);
+      const groups = objectAt(announce[familyName], `announce.${familyName}`);
+      // ExaBGP lists an IPv6 route once per next hop (global, then link-local), and sometimes
+      // repeats an NLRI: one announce per (prefix, path id) per family, global next hop preferred.
+      const seen = new Map<string, AnnounceEvent>();
+      for (const nextHopKey in groups) {
+        const nextHop = nextHopKey === 'no-nexthop' || nextHopKey === 'null' ? null : nextHopKey;
+        this.counters.skippedNlri += forEachNlri(groups[nextHopKey], family, `announce.${familyName}`, (item) => {
+          const key = item.pathId === null ? item.prefix : `${item.prefix}#${item.pathId}`;
+          const earlier = seen.get(key);
+          if (earlier !== undefined) {
+            this.counters.duplicateNlri++;
+            if (isLinkLocal(earlier.nextHop) && !isLinkLocal(nextHop)) earlier.nextHop = nextHop;
+            return;
+          }
+          this.counters.announces++;
+          const event: AnnounceEvent = {
+            type: 'announce',
+            source: 'exabgp',
+            time: ctx.time,
+            router: this.router,
+            peer,
+            afi: family.afi,
+            safi: family.safi,
+            prefix: item.prefix,
+            pathId: item.pathId,
+            nextHop,
+            ...attrs,
+          };
+          out.push(event);
+          seen.set(key, event);
+        });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  private state(msg: JsonObject, ctx: LineContext): RouteEvent[] {
+    const neighbor = objectAt(msg['neighbor'], 'neighbor');
+    const state = stringAt(neighbor['state'], 'neighbor.state');
+    if (state === 'connected') {
+      this.counters.connected++;
+      return [];
+    }
+    if (state === 'up') {
+      this.counters.up++;
+      const session = this.sessionOf(neighbor);
+      session.up = true;
+      const event: PeerUpEvent = {
+        type: 'peer_up',
+        source: 'exabgp',
+        time: ctx.time,
+        router: this.router,
+        peer: session.peer,
+        localAddress: session.localAddress,
+        localPort: null,
+        remotePort: null,
+        sentOpen: session.sentOpen,
+        receivedOpen: session.receivedOpen,
+      };
+      return [event];
+    }
+    if (state === 'down') {
+      this.counters.down++;
+      const reason = typeof neighbor['reason'] === 'string' ? neighbor['reason'] : '';
+      const session = this.sessionOf(neighbor);
+      const event = this.peerDown(session, ctx, reason, notificationOf(reason, session.lastNotification));
+      this.sessions.delete(session.peer.address);
+      return [event];
+    }
+    this.counters.otherTypes[`state:${state}`] = (this.counters.otherTypes[`state:${state}`] ?? 0) + 1;
+    return [];
+  }
+
+  private peerDown(
+    session: ExabgpSession,
+    ctx: LineContext,
+    reason: string,
+    notification: PeerDownEvent['notification'],
+  ): PeerDownEvent {
+    return {
+      type: 'peer_down',
+      source: 'exabgp',
+      time: ctx.time,
+      router: this.router,
+      peer: session.peer,
+      reasonCode: 0,
+      reason,
+      notification,
+    };
+  }
+
+  private open(msg: JsonObject): void {
+    const neighbor = objectAt(msg['neighbor'], 'neighbor');
+    const info = readOpen(openAt(neighbor['open']));
+    const session = this.sessionOf(neighbor);
+    if (isSent(neighbor['direction'])) session.sentOpen = info;
+    else session.receivedOpen = info;
+  }
+
+  private notification(msg: JsonObject, ctx: LineContext): RouteEvent[] {
+    if (msg['notification'] === 'shutdown') {
+      const events: RouteEvent[] = [];
+      for (const session of this.sessions.values()) {
+        if (session.up) events.push(this.peerDown(session, ctx, 'exabgp shutdown', session.lastNotification));
+      }
+      this.sessions.clear();
+      return events;
+    }
+    const neighbor = objectAt(msg['neighbor'], 'neighbor');
+    const n = objectAt(neighbor['notification'], 'neighbor.notification');
+    const code = optionalUint(n['code'], 'notification.code') ?? 0;
+    const subcode = optionalUint(n['subcode'], 'notification.subcode') ?? 0;
+    const data = typeof n['data'] === 'string' ? n['data'] : undefined;
+    this.sessionOf(neighbor).lastNotification = data === undefined ? { code, subcode } : { code, subcode, data };
+    return [];
+  }
+
+  private sessionOf(neighbor: JsonObject): ExabgpSession {
+    const peer = this.peerOf(neighbor);
+    let session = this.sessions.get(peer.address);
+    if (session === undefined) {
+      const address = isObject(neighbor['address']) ? neighbor['address'] : {};
+      const local = typeof address['local'] === 'string' ? address['local'] : null;
+      session = { receivedOpen: null, sentOpen: null, up: false, lastNotification: null, peer, localAddress: local };
+      this.sessions.set(peer.address, session);
+    } else {
+      session.peer = peer;
+    }
+    return session;
+  }
+
+  /** neighbor.address.peer / asn.peer / router-id -> a shared, frozen PeerRef. */
+  private peerOf(neighbor: JsonObject): PeerRef {
+    const address = stringAt(objectAt(neighbor['address'], 'neighbor.address')['peer'], 'neighbor.address.peer');
+    const asnObj = neighbor['asn'];
+    const asn = isObject(asnObj) ? (optionalUint(asnObj['peer'], 'neighbor.asn.peer') ?? 0) : 0;
+    const rid = neighbor['router-id'];
+    const bgpId = typeof rid === 'string' ? rid : '0.0.0.0';
+    const adjRibOut = isSent(neighbor['direction']);
+    const key = `${address}|${asn}|${bgpId}|${adjRibOut ? 1 : 0}`;
+    let peer = this.peerCache.get(key);
+    if (peer === undefined) {
+      peer = Object.freeze({ address, asn, bgpId, type: 'global', distinguisher: '0:0', postPolicy: false, adjRibOut });
+      if (this.peerCache.size > 10_000) this.peerCache.clear();
+      this.peerCache.set(key, peer);
+    }
+    return peer;
+  }
+
+  private error(code: ExabgpErrorCode, lineNo: number, time: string, message: string): ErrorEvent {
+    this.counters.errors++;
+    return {
+      type: 'error',
+      source: 'exabgp',
+      time,
+      router: this.router,
+      code,
+      offset: lineNo,
+      message,
+      severity: EXABGP_ERROR_CODES[code].severity,
+    };
+  }
+}
+
+/** ExaBGP "direction": "send"/"out" is what ExaBGP advertised to the peer (Adj-RIB-Out). */
+function isSent(direction: unknown): boolean {
+  return direction === 'send' || direction === 'out';
+}
+
+function safeIso(d: Date): string {
+  return Number.isFinite(d.getTime()) ? d.toISOString() : new Date(0).toISOString();
+}
+
+let cachedSecond = -1;
+let cachedSecondText = '';
+
+/**
+ * The message's own epoch seconds when plausible (ExaBGP's qa data uses 0), else the arrival
+ * time. Consecutive lines share their second: its "YYYY-MM-DDTHH:MM:SS" is cached.
+ */
+function messageTime(t: unknown, arrival: Date): string {
+  if (typeof t !== 'number' || !(t > 0 && t < 1e11)) return safeIso(arrival);
+  const ms = Math.floor(t * 1000);
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const frac = ms - second * 1000;
+  return `${cachedSecondText}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+}
+
+/** "peer reset, message (notification received (6,2)) error(...)" -> { code 6, subcode 2 }. */
+function notificationOf(
+  reason: string,
+  last: ExabgpSession['lastNotification'],
+): PeerDownEvent['notification'] {
+  const m = DOWN_NOTIFICATION.exec(reason);
+  if (m === null) return last;
+  const code = Number(m[1]);
+  const subcode = Number(m[2]);
+  if (last !== null && last.code === code && last.subcode === subcode) return last;
+  return { code, subcode };
+}
