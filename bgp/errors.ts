@@ -12,7 +12,7 @@
 
 export type Severity = 'attribute-discard' | 'treat-as-withdraw' | 'message-skip' | 'session-reset';
 
-interface CodeInfo {
+export interface CodeInfo {
   severity: Severity;
   description: string;
 }
@@ -37,7 +37,10 @@ export const DECODE_ERROR_CODES = {
   ATTR_BAD_FLAGS: { severity: 'treat-as-withdraw', description: 'attribute flags conflict with the type (RFC 7606 3c)' },
   ATTR_BAD_LENGTH: { severity: 'treat-as-withdraw', description: 'attribute length wrong for its type (RFC 7606 7)' },
   ATTR_DUPLICATE: { severity: 'attribute-discard', description: 'attribute repeated, later copies discarded (RFC 7606 3g)' },
-  ATTR_MISSING_MANDATORY: { severity: 'treat-as-withdraw', description: 'well-known mandatory attribute missing (RFC 7606 3d)' },
+  ATTR_MISSING_MANDATORY: {
+    severity: 'attribute-discard',
+    description: 'well-known mandatory attribute missing (RFC 7606 3d); routes kept as the router reported them',
+  },
   ATTR_BAD_ORIGIN: { severity: 'treat-as-withdraw', description: 'ORIGIN value undefined (RFC 7606 7.1)' },
   ATTR_BAD_AS_PATH: { severity: 'treat-as-withdraw', description: 'malformed AS_PATH (RFC 7606 7.2)' },
   ATTR_AS_PATH_WIDTH: { severity: 'attribute-discard', description: 'AS_PATH ASN width differs from the session (RFC 6793); parsed with the other width' },

@@ -140,6 +140,7 @@ export class Reader {
 
 /** RFC 5952 text of 16 bytes at buf[p]: lower-case hex, longest run (>= 2) of zero groups as "::". */
 export function ipv6Text(buf: Buffer, p: number): string {
+  if (isV4Mapped(buf, p)) return `::ffff:${ipv4Text(buf, p + 12)}`; // RFC 5952 5
   const g: number[] = new Array<number>(8);
   for (let i = 0; i < 8; i++) g[i] = (buf[p + 2 * i]! << 8) | buf[p + 2 * i + 1]!;
   let bestStart = -1;
@@ -165,4 +166,9 @@ export function ipv6Text(buf: Buffer, p: number): string {
 /** IPv4 text of 4 bytes at buf[p]. */
 export function ipv4Text(buf: Buffer, p: number): string {
   return `${buf[p]}.${buf[p + 1]}.${buf[p + 2]}.${buf[p + 3]}`;
+}
+
+function isV4Mapped(buf: Buffer, p: number): boolean {
+  for (let i = 0; i < 10; i++) if (buf[p + i] !== 0) return false;
+  return buf[p + 10] === 0xff && buf[p + 11] === 0xff;
 }

@@ -82,15 +82,18 @@ export function decodeUpdateBody(r: Reader, opts: UpdateOptions): DecodedUpdate 
     else if (!nlri.atEnd()) out.otherFamilies.push(familyName(afi, safi));
   }
   const announced: FamilyRoutes[] = [];
-  if (!nlriR.atEnd()) announced.push(classic(nlriR, opts, pa.attrs.nextHop));
+  const hasClassicNlri = !nlriR.atEnd();
+  if (hasClassicNlri) announced.push(classic(nlriR, opts, pa.attrs.nextHop));
   if (pa.mpReach !== null) {
     const { afi, safi, nlri, nextHop, nextHopLinkLocal } = pa.mpReach;
     if (isUnicastIp(afi, safi)) announced.push(family(afi, safi, nlri, opts, nextHop, nextHopLinkLocal));
     else out.otherFamilies.push(familyName(afi, safi));
   }
-  const mandatory = missingMandatory(pa, !nlriR.atEnd(), pa.mpReach !== null);
+  const mandatory = missingMandatory(pa, hasClassicNlri, pa.mpReach !== null);
   if (mandatory !== null) {
-    pa.treatAsWithdraw = true;
+    // RFC 7606 3d asks a BGP speaker to treat-as-withdraw. A monitoring station reports what
+    // the router holds (pmacct 205: FRR post-policy routes without NEXT_HOP): keep the routes
+    // and report the problem.
     issues.push(new DecodeError('ATTR_MISSING_MANDATORY', start, `missing well-known attribute ${mandatory}`));
   }
   out.announced = announced;
