@@ -61,18 +61,18 @@ export function asPathOf(obs: PathObservation): number[] {
 }
 
 /**
- * RTT samples of one hop: per-probe RTTs when the tool gave them; otherwise
- * (mtr --json gives aggregates only) the median (or average) repeated once per
- * received probe, an approximation that keeps the median right and the
+ * RTT samples of one hop (optionally only replies from `from`): per-probe RTTs
+ * when the tool gave one per received probe; otherwise (mtr --json gives
+ * aggregates and at most the last reply) the median (or average) repeated once
+ * per received probe, an approximation that keeps the median right and the
  * sample count honest but flattens the p95.
  */
-export function hopRttSamples(hop: Hop): number[] {
+export function hopRttSamples(hop: Hop, from?: string): number[] {
   const out: number[] = [];
-  for (const p of hop.probes) if (p.rttMs !== null) out.push(p.rttMs);
-  if (out.length > 0 || hop.rtt === undefined) return out;
+  for (const p of hop.probes) if (p.rttMs !== null && (from === undefined || p.ip === from)) out.push(p.rttMs);
+  if (out.length >= hop.received || hop.rtt === undefined) return out;
   const centre = hop.rtt.median ?? hop.rtt.avg;
-  for (let i = 0; i < Math.max(1, hop.received); i++) out.push(centre);
-  return out;
+  return Array.from({ length: Math.max(1, hop.received) }, () => centre);
 }
 
 /** End-to-end RTT samples: the destination's replies only. */
@@ -80,9 +80,8 @@ export function endToEndRttSamples(obs: PathObservation): number[] {
   if (!obs.reached) return [];
   const dest = destinationHop(obs);
   if (dest === undefined) return [];
-  const fromTarget = dest.probes.filter((p) => p.ip === obs.target.address && p.rttMs !== null);
-  if (fromTarget.length > 0) return fromTarget.map((p) => p.rttMs as number);
-  return hopRttSamples(dest);
+  const fromTarget = hopRttSamples(dest, obs.target.address);
+  return fromTarget.length > 0 ? fromTarget : hopRttSamples(dest);
 }
 
 export interface ProbeCounts {
