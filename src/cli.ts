@@ -5,6 +5,7 @@ import { configCheckCommand } from './cli/config-check.js';
 import { replayBmpCommand } from './cli/replay.js';
 import { exabgpBridgeCommand } from './cli/exabgp-bridge.js';
 import { decodeCommand } from './cli/decode.js';
+import { parseCommand, PARSE_FORMATS } from './cli/parse.js';
 
 const program = new Command()
   .name('smoketrace')
@@ -32,6 +33,15 @@ program
   .option('--router <name>', 'the router name events carry (default: the file name)')
   .description('decode a feed into NDJSON route events, one per line')
   .action((kind: string, file: string, opts: { router?: string }) => decodeCommand(kind, file, opts));
+
+program
+  .command('parse')
+  .argument('<format>', PARSE_FORMATS.join(' | '))
+  .argument('<file>', 'a saved tool output; - for stdin')
+  .option('--target <address>', 'the target address, when the output does not say (mtr --raw, tracepath)')
+  .option('--method <method>', 'the probing method, when the output cannot tell (udp, icmp, tcp)')
+  .description('print the PathObservation JSON of a saved traceroute/mtr/tcptraceroute/scamper/tracepath output')
+  .action((format: string, file: string, opts: { target?: string; method?: string }) => parseCommand(format, file, opts));
 
 const replay = program.command('replay').description('send recorded feeds to a running daemon');
 replay

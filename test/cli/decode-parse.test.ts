@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/daemon.js';
+
+const F = new URL('../fixtures/', import.meta.url).pathname;
+
+async function stdoutOf(args: string[]) {
+  const d = runCli(args, {});
+  const exit = await d.exited;
+  return { code: exit.code, lines: d.logs, stderr: d.stderr };
+}
+
+describe('smoketrace decode', () => {
+  it('prints one NDJSON event per line for a real gobgpd BMP capture, Loc-RIB routes without a Peer Up included', async () => {
+    const { code, lines } = await stdoutOf(['decode', 'bmp', `${F}bmp/lab/bmp-gobgp.bin`, '--router', 'gobgpd']);
+    expect(code).toBe(0);
+    expect(lines.every((l) => !l.nonJson)).toBe(true);
+    const types = lines.map((l) => l.type);
+    expect(types[0]).toBe('initiation');
+    expect(types).toContain('peer_up');
+    expect(types).toContain('announce');
+    const locRib = lines.filter((l) => l.type === 'announce' && (l.peer as { type: string }).type === 'loc-rib');
+    expect(locRib.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.router === 'gobgpd' && l.source === 'bmp')).toBe(true);
+  });
+
+  it('decodes ExaBGP JSON lines from a real lab session into the same event shape', async () => {
+    const { code, lines } = await stdoutOf(['decode', 'exabgp', `${F}exabgp/lab/exabgp-session.jsonl`]);
+    expect(code).toBe(0);
+    const a = lines.find((l) => l.type === 'announce')!;
+    expect(a).toMatchObject({ source: 'exabgp', afi: expect.any(String), prefix: expect.any(String), asPath: expect.any(Array) });
+    expect(lines.some((l) => l.type === 'peer_up')).toBe(true);
+  });
+
+  it('reports garbage as error events and exits 0 with a count on stderr', async () => {
+    const { code, lines, stderr } = await stdoutOf(['decode', 'bmp', '/etc/hostname']);
+    expect(code).toBe(0);
+    expect(lines).toEqual([expect.objectContaining({ type: 'error', code: expect.stringMatching(/^BMP_/), offset: 0 })]);
+    expect(stderr).toMatch(/1 decode error/);
+  });
+});
+
+describe('smoketrace parse', () => {
+  it('prints the PathObservation of a saved traceroute, hops as in the lab', async () => {
+    const d = runCli(['parse', 'traceroute', `${F}probe/lab/traceroute-udp-long.txt`], {});
+    let out = '';
+    d.child.stdout!.removeAllListeners('data');
+    d.child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    expect((await d.exited).code).toBe(0);
+    const obs = JSON.parse(out) as { tool: string; reached: boolean; hops: Array<{ ttl: number; probes: Array<{ ip: string }> }> };
+    expect(obs.tool).toBe('traceroute');
+    expect(obs.reached).toBe(true);
+    expect(obs.hops.map((h) => h.probes[0]!.ip)).toEqual(['10.99.1.1', '10.99.13.3', '10.99.34.4', '10.99.24.2', '10.99.100.10']);
+  });
+
+  it('fails with a clear message on garbage', async () => {
+    const { code, stderr } = await stdoutOf(['parse', 'mtr-json', '/etc/hostname']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/smoketrace parse: .*mtr JSON/);
+  });
+});
