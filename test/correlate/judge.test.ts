@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judge, type ReasonCode, type Verdict, type VerdictKind } from '../../src/correlate/judge.js';
 import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
 import type { PathObservation } from '../../src/probe/types.js';
-import { CUT, DEGRADED, LONG, SHORT, announce, observation, peer, series, withdraw, type HopSpec } from './builders.js';
+import { CUT, DEGRADED, LONG, SHORT, announce, observation, peer, series, withdraw, type HopSpec, type ObsOptions } from './builders.js';
 import { loadMtr } from './mtr-fixture.js';
 
 /** Lose one destination reply in every third run: 10 runs x 3 probes -> ~10% loss. */
@@ -87,7 +87,7 @@ const cases: Case[] = [
   {
     name: 'rate limiting at hop 1 (not carried past hop 2) does not hide real loss beginning at hop 3',
     before: series(LONG, 10, 0),
-    after: series(LONG, 10, 10, (i) => ({ lost: i % 2 === 0 ? { 1: 2, 3: 1, 4: 1, 5: 1 } : { 1: 2, 3: 0 } })),
+    after: series(LONG, 10, 10, (i): ObsOptions => ({ lost: i % 2 === 0 ? { 1: 2, 3: 1, 4: 1, 5: 1 } : { 1: 2 } })),
     verdict: 'worse',
     primary: 'LOSS_UP',
     check: (v) => expect(v.evidence.lossOrigin).toMatchObject({ ttl: 3, ip: '10.99.34.4', asn: 65004 }),
