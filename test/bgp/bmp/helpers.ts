@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BmpSession } from '../../bgp/bmp-normalize.js';
-import { BmpFramer } from '../../bgp/bmp/framer.js';
-import { decodeBmpMessage, type BmpMessage } from '../../bgp/bmp/message.js';
-import { DecodeError } from '../../bgp/errors.js';
-import type { RouteEvent } from '../../bgp/types.js';
+import { BmpSession } from '../../../bgp/bmp-normalize.js';
+import { BmpFramer } from '../../../bgp/bmp/framer.js';
+import { decodeBmpMessage, type BmpMessage } from '../../../bgp/bmp/message.js';
+import { DecodeError } from '../../../bgp/errors.js';
+import type { RouteEvent } from '../../../bgp/types.js';
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/bmp');
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/bmp');
 export const ARRIVAL = new Date('2030-01-01T00:00:00Z');
 
 export function fixture(rel: string): Buffer {
@@ -52,3 +52,16 @@ export function decodeMessages(buf: Buffer, router = 'test'): DecodedMessage[] {
     return { offset, length: m.length, message, events, otherFamilies };
   });
 }
+
+/** Small seeded PRNG (mulberry32) so failures replay. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RouteEvent } from '../../../bgp/types.js';
-import { decodeMessages, FIXTURES, fixture, jsonLines, type DecodedMessage } from '../helpers.js';
+import { decodeMessages, FIXTURES, fixture, jsonLines, type DecodedMessage } from './helpers.js';
 
 const TYPE_NAMES: Record<string, string> = {
   'route-monitoring': 'route-monitoring',

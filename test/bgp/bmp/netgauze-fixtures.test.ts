@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AnnounceEvent, PeerRef } from '../../../bgp/types.js';
-import { decodeMessages, fixture, jsonLines, type DecodedMessage } from '../helpers.js';
+import { decodeMessages, fixture, jsonLines, type DecodedMessage } from './helpers.js';
 
 type Summary = Record<string, unknown>;
 
