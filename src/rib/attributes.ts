@@ -1,0 +1,101 @@
+/**
+ * Interned attribute sets. A full table has far fewer distinct attribute sets than routes
+ * (routes of one origin share them), so each distinct set is stored once, frozen, and
+ * routes point at it. Sets are reference-counted and dropped when no route uses them.
+ */
+
+import type { AsPathElement, RouteAttributes } from '../../bgp/types.js';
+
+export type RibAttributes = Readonly<RouteAttributes>;
+
+export interface InternedAttributes {
+  readonly attrs: RibAttributes;
+  refs: number;
+}
+
+function pathText(path: readonly AsPathElement[] | undefined): string {
+  if (path === undefined) return '';
+  let out = '';
+  for (const e of path) out += typeof e === 'number' ? `${e} ` : `{${e.join(',')}} `;
+  return out;
+}
+
+/** The canonical key of an attribute set: equal keys <=> equal attributes. */
+export function attributesKey(a: RouteAttributes): string {
+  return [
+    a.nextHop ?? '',
+    a.origin ?? '',
+    pathText(a.asPath),
+    pathText(a.confedPath),
+    a.med ?? '',
+    a.localPref ?? '',
+    a.communities.join(','),
+    a.largeCommunities.join(','),
+    a.extCommunities.join(','),
+    a.atomicAggregate === true ? 'A' : '',
+    a.aggregator ? `${a.aggregator.asn}:${a.aggregator.address}` : '',
+    a.originatorId ?? '',
+    a.clusterList?.join(',') ?? '',
+    a.unknownAttributes?.join(',') ?? '',
+  ].join('|');
+}
+
+function frozenList<T>(list: readonly T[]): readonly T[] {
+  return Object.freeze(list.slice());
+}
+
+/** A frozen copy holding only RouteAttributes fields (not the event's type, peer, prefix...). */
+function freezeAttributes(a: RouteAttributes): RibAttributes {
+  const out: RouteAttributes = {
+    nextHop: a.nextHop,
+    origin: a.origin,
+    asPath: frozenList(a.asPath.map((e) => (typeof e === 'number' ? e : Object.freeze(e.slice())))) as AsPathElement[],
+    med: a.med,
+    localPref: a.localPref,
+    communities: frozenList(a.communities) as string[],
+    largeCommunities: frozenList(a.largeCommunities) as string[],
+    extCommunities: frozenList(a.extCommunities) as string[],
+  };
+  if (a.confedPath !== undefined) out.confedPath = frozenList(a.confedPath) as AsPathElement[];
+  if (a.atomicAggregate !== undefined) out.atomicAggregate = a.atomicAggregate;
+  if (a.aggregator !== undefined) out.aggregator = a.aggregator === null ? null : Object.freeze({ ...a.aggregator });
+  if (a.originatorId !== undefined) out.originatorId = a.originatorId;
+  if (a.clusterList !== undefined) out.clusterList = frozenList(a.clusterList) as string[];
+  if (a.unknownAttributes !== undefined) out.unknownAttributes = frozenList(a.unknownAttributes) as number[];
+  return Object.freeze(out);
+}
+
+export class AttributeInterner {
+  private readonly byKey = new Map<string, InternedAttributes>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** The shared entry for these attributes, its reference count incremented. */
+  acquire(a: RouteAttributes): InternedAttributes {
+    const key = attributesKey(a);
+    let entry = this.byKey.get(key);
+    if (entry === undefined) {
+      entry = { attrs: freezeAttributes(a), refs: 0 };
+      this.byKey.set(key, entry);
+    }
+    entry.refs++;
+    return entry;
+  }
+
+  /** Drops one reference; the set is forgotten when none is left. */
+  release(entry: InternedAttributes): void {
+    if (--entry.refs <= 0) this.byKey.delete(attributesKey(entry.attrs));
+  }
+}
+
+/** What differs between two attribute sets, as the RIB reports it. */
+export function attributeChanges(before: RibAttributes, after: RibAttributes): { asPath: boolean; nextHop: boolean; other: boolean } {
+  const asPath = pathText(before.asPath) !== pathText(after.asPath) || pathText(before.confedPath) !== pathText(after.confedPath);
+  const nextHop = before.nextHop !== after.nextHop;
+  const other =
+    attributesKey({ ...before, nextHop: null, asPath: [], confedPath: [] }) !==
+    attributesKey({ ...after, nextHop: null, asPath: [], confedPath: [] });
+  return { asPath, nextHop, other };
+}

@@ -1,0 +1,4 @@
+export { Rib } from './rib.js';
+export { originOf } from './origin.js';
+export { parsePrefix, formatPrefix } from './prefix.js';
+export type * from './types.js';

@@ -1,0 +1,348 @@
+/**
+ * A pure in-memory RIB of all routers' peers, fed with RouteEvents.
+ *
+ * Routes are keyed by (router, peer, afi, prefix, path id). The peer part is the peer's
+ * type, distinguisher and address plus its BMP L/O flags (RFC 7854 4.2, RFC 8671): the
+ * pre-policy, post-policy and Adj-RIB-Out views of one peer are kept apart. Only unicast
+ * IPv4/IPv6 routes are stored; other families are acknowledged with a `noop`.
+ *
+ * Memory (see bench/rib-memory.ts): prefixes are int32 / short nibble-string keys in one Map
+ * per prefix length, a route is one small object, and attribute sets are interned.
+ */
+
+import type { AnnounceEvent, PeerRef, RouteEvent, WithdrawEvent } from '../../bgp/types.js';
+import { AttributeInterner, attributeChanges } from './attributes.js';
+import { originOf } from './origin.js';
+import {
+  formatPrefix,
+  ipv4Mask,
+  ipv6KeyOf,
+  parseIpv4,
+  parseIpv6Hex,
+  parsePrefix,
+  type IpFamily,
+  type ParsedPrefix,
+} from './prefix.js';
+import { PrefixTable, StoredRoute, slotRoutes, type Slot } from './table.js';
+import type { LookupResult, NoopReason, PeerCount, RemovedChange, RibChange, RibRoute } from './types.js';
+
+interface PeerEntry {
+  router: string;
+  ref: PeerRef;
+  /** router + type + distinguisher + address: what a peer_down flushes (all views). */
+  sessionKey: string;
+  ipv4: number;
+  ipv6: number;
+}
+
+type WithdrawCause = NonNullable<WithdrawEvent['cause']>;
+
+export class Rib {
+  private readonly v4 = new PrefixTable<number>(32);
+  private readonly v6 = new PrefixTable<string>(128);
+  private readonly interner = new AttributeInterner();
+  private readonly peers: PeerEntry[] = [];
+  private readonly peerIndex = new Map<string, number>();
+  private routes = 0;
+  private lastTimeText = '';
+  private lastTimeSeconds = 0;
+
+  /** Applies one event; route events give one change each, peer_down/termination one per flushed route. */
+  apply(event: RouteEvent): RibChange[] {
+    switch (event.type) {
+      case 'announce':
+        if (event.treatAsWithdraw === true) return [this.withdraw(event, 'treat-as-withdraw')];
+        return [this.announce(event)];
+      case 'withdraw':
+        return [this.withdraw(event, event.cause ?? 'bgp')];
+      case 'peer_down':
+        return this.flush(event, (p) => p.sessionKey === sessionKeyOf(event.router, event.peer));
+      case 'termination':
+        return this.flush(event, (p) => p.router === event.router);
+      default:
+        return [];
+    }
+  }
+
+  /** Total routes held. */
+  get size(): number {
+    return this.routes;
+  }
+
+  /** Distinct interned attribute sets. */
+  get attributeSets(): number {
+    return this.interner.size;
+  }
+
+  get prefixCount(): { ipv4: number; ipv6: number } {
+    return { ipv4: this.v4.prefixCount, ipv6: this.v6.prefixCount };
+  }
+
+  peerCounts(): PeerCount[] {
+    return this.peers.map((p) => ({ router: p.router, peer: p.ref, ipv4: p.ipv4, ipv6: p.ipv6 }));
+  }
+
+  routerCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const p of this.peers) out[p.router] = (out[p.router] ?? 0) + p.ipv4 + p.ipv6;
+    return out;
+  }
+
+  /** Longest-prefix match of an address over all peers; null when nothing covers it. */
+  lookup(address: string): LookupResult | null {
+    if (address.indexOf(':') < 0) {
+      const addr = parseIpv4(address);
+      return addr < 0 ? null : this.matchV4(addr, 32);
+    }
+    const hex = parseIpv6Hex(address);
+    return hex === null ? null : this.matchV6(hex, 128);
+  }
+
+  /**
+   * Origin AS for an address: among the routes of the longest matching prefix, the most common
+   * origin (last AS of the path; first member of a trailing AS_SET); ties go to the shorter
+   * AS path, then the lower ASN. Null when no route covers the address or none has a path.
+   */
+  originAsn(address: string): number | null {
+    const match = this.lookup(address);
+    if (match === null) return null;
+    const votes = new Map<number, { count: number; shortest: number }>();
+    for (const r of match.routes) {
+      const asn = originOf(r.attributes.asPath);
+      if (asn === null) continue;
+      const v = votes.get(asn);
+      if (v === undefined) votes.set(asn, { count: 1, shortest: r.attributes.asPath.length });
+      else {
+        v.count++;
+        v.shortest = Math.min(v.shortest, r.attributes.asPath.length);
+      }
+    }
+    let best: number | null = null;
+    let bestVote = { count: 0, shortest: Infinity };
+    for (const [asn, v] of votes) {
+      const better =
+        v.count > bestVote.count ||
+        (v.count === bestVote.count && (v.shortest < bestVote.shortest || (v.shortest === bestVote.shortest && best !== null && asn < best)));
+      if (better) {
+        best = asn;
+        bestVote = v;
+      }
+    }
+    return best;
+  }
+
+  /** The most specific prefix in the RIB equal to or covering `prefix`; null if none. */
+  covering(prefix: string): LookupResult | null {
+    const p = parsePrefix(prefix);
+    if (p === null) return null;
+    if (p.afi === 'ipv4') return this.matchV4(p.key as number, p.length);
+    return this.matchV6((p.key as string).padEnd(32, '0'), p.length);
+  }
+
+  /** The routes of exactly this prefix (all peers); empty when none. */
+  routesFor(prefix: string): RibRoute[] {
+    const p = parsePrefix(prefix);
+    if (p === null) return [];
+    const slot = this.table(p.afi).get(p.length, p.key);
+    return slot === undefined ? [] : this.toRoutes(slot, p.afi, formatPrefix(p.afi, p.key, p.length));
+  }
+
+  // ------------------------------------------------------------------ updates
+
+  private announce(event: AnnounceEvent): RibChange {
+    const p = this.routePrefix(event);
+    if (typeof p === 'string') return { kind: 'noop', reason: p, event };
+    const peer = this.peerOf(event.router, event.peer);
+    const pathId = event.pathId ?? -1;
+    const table = this.table(p.afi);
+    const slot = table.get(p.length, p.key);
+    const existing = slot === undefined ? undefined : findRoute(slot, peer, pathId);
+    const entry = this.interner.acquire(event);
+    const identity = this.identity(event, p, peer);
+    if (existing !== undefined) {
+      const old = existing.attrs;
+      if (old === entry) {
+        this.interner.release(entry);
+        return { kind: 'noop', reason: 'same-attributes', event };
+      }
+      existing.attrs = entry;
+      existing.since = this.seconds(event.time);
+      this.interner.release(old);
+      return { kind: 'replaced', ...identity, changed: attributeChanges(old.attrs, entry.attrs), old: old.attrs, attributes: entry.attrs };
+    }
+    const route = new StoredRoute(peer, pathId, entry, this.seconds(event.time));
+    table.set(p.length, p.key, slot === undefined ? route : slot instanceof StoredRoute ? [slot, route] : (slot.push(route), slot));
+    this.count(peer, p.afi, 1);
+    return { kind: 'added', ...identity, attributes: entry.attrs };
+  }
+
+  private withdraw(event: AnnounceEvent | WithdrawEvent, cause: WithdrawCause): RibChange {
+    const p = this.routePrefix(event);
+    if (typeof p === 'string') return { kind: 'noop', reason: p, event };
+    const peer = this.peerIndex.get(peerKeyOf(event.router, event.peer));
+    const table = this.table(p.afi);
+    const slot = table.get(p.length, p.key);
+    const pathId = event.pathId ?? -1;
+    const route = slot === undefined || peer === undefined ? undefined : findRoute(slot, peer, pathId);
+    if (slot === undefined || peer === undefined || route === undefined) return { kind: 'noop', reason: 'unknown-route', event };
+    const rest = slotRoutes(slot).filter((r) => r !== route);
+    if (rest.length === 0) table.delete(p.length, p.key);
+    else table.set(p.length, p.key, rest.length === 1 ? (rest[0] as StoredRoute) : rest);
+    this.count(peer, p.afi, -1);
+    this.interner.release(route.attrs);
+    const identity = this.identity(event, p, peer);
+    const withdraw: WithdrawEvent =
+      event.type === 'withdraw' ? event : { type: 'withdraw', source: event.source, time: event.time, router: event.router, peer: event.peer, afi: event.afi, safi: event.safi, prefix: identity.prefix, pathId: event.pathId, cause };
+    return { kind: 'removed', ...identity, old: route.attrs.attrs, withdraw };
+  }
+
+  /** Removes every route of the peers selected; returns one `removed` (with its withdraw) per route. */
+  private flush(event: RouteEvent, select: (p: PeerEntry) => boolean): RibChange[] {
+    const doomed = new Set<number>();
+    this.peers.forEach((p, i) => {
+      if (select(p) && p.ipv4 + p.ipv6 > 0) doomed.add(i);
+    });
+    if (doomed.size === 0) return [];
+    const changes: RemovedChange[] = [];
+    const sweep = <K extends number | string>(afi: IpFamily, table: PrefixTable<K>): void => {
+      table.forEach((length, key, slot) => {
+        const routes = slotRoutes(slot);
+        const keep: StoredRoute[] = [];
+        let prefix: string | null = null;
+        for (const r of routes) {
+          if (!doomed.has(r.peer)) {
+            keep.push(r);
+            continue;
+          }
+          prefix ??= formatPrefix(afi, key, length);
+          changes.push(this.flushed(event, afi, prefix, r));
+        }
+        if (keep.length === routes.length) return;
+        if (keep.length === 0) table.delete(length, key);
+        else table.set(length, key, keep.length === 1 ? (keep[0] as StoredRoute) : keep);
+      });
+    };
+    sweep('ipv4', this.v4);
+    sweep('ipv6', this.v6);
+    return changes;
+  }
+
+  private flushed(event: RouteEvent, afi: IpFamily, prefix: string, r: StoredRoute): RemovedChange {
+    const peer = this.peers[r.peer] as PeerEntry;
+    this.count(r.peer, afi, -1);
+    this.interner.release(r.attrs);
+    const pathId = r.pathId < 0 ? null : r.pathId;
+    return {
+      kind: 'removed',
+      router: peer.router,
+      peer: peer.ref,
+      afi,
+      safi: 'unicast',
+      prefix,
+      pathId,
+      old: r.attrs.attrs,
+      withdraw: { type: 'withdraw', source: event.source, time: event.time, router: peer.router, peer: peer.ref, afi, safi: 'unicast', prefix, pathId, cause: 'peer-down' },
+    };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** The parsed prefix of a unicast IPv4/IPv6 route event, or why it is not stored. */
+  private routePrefix(event: AnnounceEvent | WithdrawEvent): ParsedPrefix | NoopReason {
+    if (event.safi !== 'unicast' || (event.afi !== 'ipv4' && event.afi !== 'ipv6')) return 'unsupported-family';
+    const p = parsePrefix(event.prefix);
+    return p === null || p.afi !== event.afi ? 'bad-prefix' : p;
+  }
+
+  private identity(event: AnnounceEvent | WithdrawEvent, p: ParsedPrefix, peer: number) {
+    return {
+      router: event.router,
+      peer: (this.peers[peer] as PeerEntry).ref,
+      afi: p.afi,
+      safi: 'unicast' as const,
+      prefix: formatPrefix(p.afi, p.key, p.length),
+      pathId: event.pathId,
+    };
+  }
+
+  private table(afi: IpFamily): PrefixTable<number | string> {
+    return (afi === 'ipv4' ? this.v4 : this.v6) as PrefixTable<number | string>;
+  }
+
+  private peerOf(router: string, ref: PeerRef): number {
+    const key = peerKeyOf(router, ref);
+    let index = this.peerIndex.get(key);
+    if (index === undefined) {
+      index = this.peers.length;
+      this.peers.push({ router, ref, sessionKey: sessionKeyOf(router, ref), ipv4: 0, ipv6: 0 });
+      this.peerIndex.set(key, index);
+    } else {
+      const entry = this.peers[index] as PeerEntry;
+      if (entry.ref !== ref) entry.ref = ref;
+    }
+    return index;
+  }
+
+  private count(peer: number, afi: IpFamily, delta: number): void {
+    const entry = this.peers[peer] as PeerEntry;
+    if (afi === 'ipv4') entry.ipv4 += delta;
+    else entry.ipv6 += delta;
+    this.routes += delta;
+  }
+
+  private seconds(time: string): number {
+    if (time !== this.lastTimeText) {
+      this.lastTimeText = time;
+      const ms = Date.parse(time);
+      this.lastTimeSeconds = Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
+    }
+    return this.lastTimeSeconds;
+  }
+
+  private matchV4(addr: number, maxLength: number): LookupResult | null {
+    for (const length of this.v4.lengths) {
+      if (length > maxLength) continue;
+      const key = addr & ipv4Mask(length);
+      const slot = this.v4.get(length, key);
+      if (slot !== undefined) {
+        const prefix = formatPrefix('ipv4', key, length);
+        return { prefix, routes: this.toRoutes(slot, 'ipv4', prefix) };
+      }
+    }
+    return null;
+  }
+
+  private matchV6(hex: string, maxLength: number): LookupResult | null {
+    for (const length of this.v6.lengths) {
+      if (length > maxLength) continue;
+      const key = ipv6KeyOf(hex, length);
+      const slot = this.v6.get(length, key);
+      if (slot !== undefined) {
+        const prefix = formatPrefix('ipv6', key, length);
+        return { prefix, routes: this.toRoutes(slot, 'ipv6', prefix) };
+      }
+    }
+    return null;
+  }
+
+  private toRoutes(slot: Slot, afi: IpFamily, prefix: string): RibRoute[] {
+    return slotRoutes(slot).map((r) => {
+      const peer = this.peers[r.peer] as PeerEntry;
+      return { router: peer.router, peer: peer.ref, afi, prefix, pathId: r.pathId < 0 ? null : r.pathId, attributes: r.attrs.attrs, since: r.since };
+    });
+  }
+}
+
+function findRoute(slot: Slot, peer: number, pathId: number): StoredRoute | undefined {
+  if (slot instanceof StoredRoute) return slot.peer === peer && slot.pathId === pathId ? slot : undefined;
+  for (const r of slot) if (r.peer === peer && r.pathId === pathId) return r;
+  return undefined;
+}
+
+function sessionKeyOf(router: string, peer: PeerRef): string {
+  return `${router}\u0000${peer.type}|${peer.distinguisher}|${peer.address}`;
+}
+
+function peerKeyOf(router: string, peer: PeerRef): string {
+  return `${sessionKeyOf(router, peer)}|${peer.postPolicy ? 'L' : ''}${peer.adjRibOut ? 'O' : ''}`;
+}
