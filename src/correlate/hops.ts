@@ -79,6 +79,12 @@ export interface DegradationOrigin {
   asn: number | null;
   /** Rise at that hop: ms for latency, percentage points for loss. */
   delta: number;
+  /**
+   * The hop's address was on the old path too (the same router got worse in
+   * place); false when it was compared with whatever sat at its TTL before
+   * (a detour that is slower from here on).
+   */
+  onOldPath: boolean;
 }
 
 /** The before-hop to compare an after-hop with: one sharing an address, else the same TTL. */
@@ -94,17 +100,17 @@ function firstCarriedRise(
   threshold: number,
   measure: (hop: HopAggregate, ref: HopAggregate) => number | null,
 ): DegradationOrigin | null {
-  const deltas: Array<{ hop: HopAggregate; delta: number }> = [];
+  const deltas: Array<{ hop: HopAggregate; delta: number; sameAddress: boolean }> = [];
   for (const hop of after) {
     const ref = referenceHop(before, hop);
     const delta = ref === undefined ? null : measure(hop, ref);
-    if (delta !== null) deltas.push({ hop, delta });
+    if (delta !== null) deltas.push({ hop, delta, sameAddress: ref?.ips.some((ip) => hop.ips.includes(ip)) === true });
   }
   for (let i = 0; i < deltas.length; i++) {
     const d = deltas[i];
     if (d === undefined || d.delta < threshold) continue;
     if (deltas.slice(i + 1).every((later) => later.delta >= threshold)) {
-      return { kind, ttl: d.hop.ttl, ip: d.hop.ips[0] ?? null, asn: d.hop.asn, delta: d.delta };
+      return { kind, ttl: d.hop.ttl, ip: d.hop.ips[0] ?? null, asn: d.hop.asn, delta: d.delta, onOldPath: d.sameAddress };
     }
   }
   return null;

@@ -6,7 +6,7 @@
  * 10.99.12.2 (AS65002) -> 10.99.100.10; long path via AS65003 and AS65004;
  * degraded = short with +40 ms from hop 2 on and ~10% loss.
  */
-import type { AnnounceEvent, PeerRef, WithdrawEvent } from '../../bgp/types.js';
+import type { AnnounceEvent, AsPathElement, PeerRef, WithdrawEvent } from '../../bgp/types.js';
 import type { Hop, PathObservation, ProbeMethod, ProbeReply, ProbeTool } from '../../src/probe/types.js';
 
 export const T0 = Date.UTC(2026, 0, 15, 14, 0, 0);
@@ -161,7 +161,7 @@ function routeBase(p: PeerRef, prefix: string, minute: number) {
   };
 }
 
-export function announce(p: PeerRef, prefix: string, asPath: number[], minute: number): AnnounceEvent {
+export function announce(p: PeerRef, prefix: string, asPath: AsPathElement[], minute: number): AnnounceEvent {
   return {
     type: 'announce',
     ...routeBase(p, prefix, minute),

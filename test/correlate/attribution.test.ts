@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import type { RouteEvent } from '../../bgp/types.js';
+import { asPathsBeforeAfter, attribute, relevantRouteEvents, type Confidence } from '../../src/correlate/attribution.js';
+import { judge } from '../../src/correlate/judge.js';
+import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
+import { covers, parsePrefix } from '../../src/correlate/prefix.js';
+import type { PathObservation } from '../../src/probe/types.js';
+import { CUT, DEGRADED, LONG, MIN, SHORT, T0, announce, peer, series, withdraw, type HopSpec } from './builders.js';
+
+const PREFIX = '10.99.100.0/24';
+const lab = peer('10.99.1.1', 65001);
+const arelion = peer('192.0.2.9', 1299);
+const lumen = peer('192.0.2.17', 3356);
+
+const VIA_1299: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.1', asn: 1299, rtt: 20 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 31 },
+];
+const VIA_3356: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.129', asn: 3356, rtt: 40 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 54 },
+];
+
+interface Case {
+  name: string;
+  before: PathObservation[];
+  after: PathObservation[];
+  events: RouteEvent[];
+  ignore?: number[];
+  asn: number | null;
+  confidence: Confidence;
+  cause?: { kind: 'withdraw' | 'path_change'; asn: number } | null;
+  /** Expected candidate scores, best first. */
+  scores?: Array<[number, number]>;
+}
+
+const cases: Case[] = [
+  {
+    name: 'the withdrawing AS: AS1299 withdrew, traffic moved to AS3356',
+    before: series(VIA_1299, 10, 0),
+    after: series(VIA_3356, 10, 10),
+    events: [
+      announce(arelion, '10.99.100.0/24', [1299, 64500], -60),
+      announce(lumen, '10.99.100.0/24', [3356, 3356, 64500], -60),
+      withdraw(arelion, '10.99.100.0/24', 9),
+    ],
+    ignore: [64496],
+    asn: 1299,
+    confidence: 'high',
+    cause: { kind: 'withdraw', asn: 1299 },
+    scores: [[1299, 5], [3356, 2]],
+  },
+  {
+    name: 'lab: the peer re-announces via AS65003/65004: the first differing AS of the old path (AS65002)',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 9)],
+    asn: 65002,
+    confidence: 'medium',
+    cause: { kind: 'path_change', asn: 65002 },
+    scores: [[65002, 3], [65003, 1], [65004, 1]],
+  },
+  {
+    name: 'no routing change: latency and loss begin at hop 2 in AS65002',
+    before: series(SHORT, 10, 0),
+    after: series(DEGRADED, 10, 10, (i) => (i % 3 === 0 ? { lost: { 2: 1, 3: 1 } } : {})),
+    events: [],
+    asn: 65002,
+    confidence: 'medium',
+    cause: null,
+    scores: [[65002, 3]],
+  },
+  {
+    name: 'unreachable after the lab peer withdrew the prefix with no alternative',
+    before: series(SHORT, 10, 0),
+    after: series(CUT, 3, 10),
+    events: [announce(lab, PREFIX, [65001, 65002], -60), withdraw(lab, PREFIX, 9)],
+    asn: 65001,
+    confidence: 'medium',
+    cause: { kind: 'withdraw', asn: 65001 },
+    scores: [[65001, 3], [65002, 1]],
+  },
+  {
+    name: 'nothing to go on: no candidate, low confidence',
+    before: series(SHORT, 10, 0),
+    after: series(SHORT, 10, 10),
+    events: [],
+    asn: null,
+    confidence: 'low',
+    cause: null,
+    scores: [],
+  },
+];
+
+describe('attribute', () => {
+  it.each(cases)('$name', (c) => {
+    const verdict = judge(c.before, c.after, c.events, DEFAULT_POLICY);
+    const a = attribute(verdict, c.events, { ignoreAsns: c.ignore ?? [] });
+    expect(a.asn).toBe(c.asn);
+    expect(a.confidence).toBe(c.confidence);
+    if (c.cause !== undefined) {
+      expect(a.bgpCause === null ? null : { kind: a.bgpCause.kind, asn: a.bgpCause.asn }).toEqual(c.cause);
+    }
+    if (c.scores !== undefined) expect(a.candidates.map((x) => [x.asn, x.score])).toEqual(c.scores);
+    if (c.asn !== null) expect(a.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('never blames an ignored (own) AS', () => {
+    const verdict = judge(series(SHORT, 10, 0), series(DEGRADED, 10, 10), [], DEFAULT_POLICY);
+    expect(attribute(verdict, [], { ignoreAsns: [65002] }).asn).toBeNull();
+  });
+});
+
+describe('relevantRouteEvents', () => {
+  const change = T0 + 10 * MIN;
+  const events: RouteEvent[] = [
+    announce(lab, '10.99.100.0/24', [65001, 65002], 9),
+    announce(lab, '10.99.0.0/16', [65001], 5),
+    announce(lab, '10.99.100.128/25', [65001, 65002], 11),
+    announce(lab, '10.99.12.0/24', [65001, 65002], 8),
+    announce(lab, '198.51.100.0/24', [65001, 64999], 9),
+    withdraw(lab, '10.99.100.0/24', -30),
+    withdraw(lab, '10.99.100.0/24', 30),
+    { type: 'peer_down', source: 'bmp', time: new Date(T0 + 9 * MIN).toISOString(), router: 'lab', peer: lab, reasonCode: 3, reason: 'remote notification' },
+    { type: 'peer_down', source: 'bmp', time: new Date(T0 + 9 * MIN).toISOString(), router: 'lab', peer: peer('10.0.0.9', 64999), reasonCode: 3, reason: 'x' },
+  ];
+
+  it('keeps covering and more-specific prefixes in the window, peer downs of involved peers, in time order', () => {
+    const got = relevantRouteEvents(events, '10.99.100.0/24', [], change, 10 * MIN, 2 * MIN);
+    expect(got.map((e) => `${e.type} ${'prefix' in e ? e.prefix : e.router}`)).toEqual([
+      'announce 10.99.0.0/16',
+      'announce 10.99.100.0/24',
+      'peer_down lab',
+      'announce 10.99.100.128/25',
+    ]);
+  });
+
+  it('adds prefixes of changed hops', () => {
+    const got = relevantRouteEvents(events, '10.99.100.0/24', ['10.99.12.0/24'], change, 10 * MIN, 2 * MIN);
+    expect(got.some((e) => 'prefix' in e && e.prefix === '10.99.12.0/24')).toBe(true);
+    expect(got.some((e) => 'prefix' in e && e.prefix === '198.51.100.0/24')).toBe(false);
+  });
+
+  it('a narrow window keeps nothing outside it', () => {
+    expect(relevantRouteEvents(events, '10.99.100.0/24', [], change, 0, 0)).toEqual([]);
+  });
+});
+
+describe('asPathsBeforeAfter', () => {
+  it('per peer and prefix: first and last path, prepends collapsed, AS_SETs flattened', () => {
+    const got = asPathsBeforeAfter([
+      announce(lab, PREFIX, [65001, 65001, 65002], 0),
+      announce(lumen, PREFIX, [3356, [64500, 64501]], 0),
+      announce(lab, PREFIX, [65001, 65003, 65004, 65002], 5),
+    ]);
+    expect(got.map((c) => [c.peer.asn, c.before, c.after, c.changed, c.withdrawn])).toEqual([
+      [65001, [65001, 65002], [65001, 65003, 65004, 65002], true, false],
+      [3356, [3356, 64500, 64501], [3356, 64500, 64501], false, false],
+    ]);
+  });
+
+  it('withdraws, treat-as-withdraw and peer downs end with no path', () => {
+    const taw = { ...announce(lumen, PREFIX, [3356], 6), treatAsWithdraw: true };
+    const down: RouteEvent = { type: 'peer_down', source: 'bmp', time: new Date(T0 + 7 * MIN).toISOString(), router: 'lab', peer: arelion, reasonCode: 1, reason: 'x' };
+    const got = asPathsBeforeAfter([
+      withdraw(lab, PREFIX, 5),
+      announce(lumen, PREFIX, [3356], 0),
+      taw,
+      announce(arelion, PREFIX, [1299], 0),
+      down,
+    ]);
+    expect(got.map((c) => [c.peer.asn, c.before, c.after, c.withdrawn])).toEqual([
+      [3356, [3356], null, true],
+      [1299, [1299], null, true],
+      [65001, null, null, true],
+    ]);
+  });
+});
+
+describe('prefix', () => {
+  it.each([
+    ['10.99.0.0/16', '10.99.100.0/24', true],
+    ['10.99.100.0/24', '10.99.100.10', true],
+    ['10.99.100.0/24', '10.99.0.0/16', false],
+    ['10.99.100.0/24', '10.99.101.0/24', false],
+    ['0.0.0.0/0', '192.0.2.1', true],
+    ['2001:db8::/32', '2001:db8:100::/64', true],
+    ['2001:db8::/32', '2001:db9::/64', false],
+    ['::ffff:0:0/96', '::ffff:192.0.2.1', true],
+    ['10.99.100.0/24', '2001:db8::/32', false],
+  ])('%s covers %s: %s', (outer, inner, expected) => {
+    const o = parsePrefix(outer);
+    const i = parsePrefix(inner);
+    if (o === null || i === null) throw new Error('parse failed');
+    expect(covers(o, i)).toBe(expected);
+  });
+
+  it.each(['10.99.100/24', '10.99.100.256/24', '10.0.0.0/33', '2001:db8:::/32', '1:2:3:4:5:6:7:8:9/64', 'x', '10.0.0.0/ab'])(
+    'rejects %s',
+    (text) => expect(parsePrefix(text)).toBeNull(),
+  );
+
+  it('clears host bits', () => {
+    expect(parsePrefix('10.99.100.77/24')).toEqual({ family: 4, bits: 0x0a636400n, length: 24 });
+  });
+});
