@@ -12,6 +12,7 @@
  */
 import type {
   AnnounceEvent,
+  BgpCapabilities,
   ErrorEvent,
   PeerRef,
   RouteAttributes,
@@ -21,7 +22,7 @@ import type {
 import { DecodeError } from './errors.js';
 import { addPathAllows } from './bgp/capabilities.js';
 import { familyName } from './bgp/families.js';
-import { decodeUpdateBody, type FamilyRoutes } from './bgp/update.js';
+import { decodeUpdateBody, type FamilyRoutes, type UpdateOptions } from './bgp/update.js';
 import { BmpFramer, type BmpFramerOptions } from './bmp/framer.js';
 import { BMP_TYPE_NAMES, decodeBmpMessage, type BmpMessage } from './bmp/message.js';
 import type { PeerHeader } from './bmp/peer-header.js';
@@ -64,6 +65,9 @@ export class BmpSession {
     withdraws: 0,
   };
   private readonly peers = new Map<string, PeerState>();
+  private readonly addPathPolicy = new AddPathPolicy();
+  private lastArrivalMs = -1;
+  private lastArrivalIso = '';
   private lastTsKey = -1;
   private lastTsIso = '';
 
@@ -173,24 +177,15 @@ export class BmpSession {
   private routeMonitoring(m: RouteMonitoringMessage, peer: PeerRef, time: string, out: RouteEvent[]): void {
     const h = m.peer;
     const state = this.peers.get(h.key);
-    const stateless = m.statelessCaps;
-    const addPathSet = state === undefined ? null : h.adjRibOut ? state.addPathOut : state.addPathIn;
-    const direction = h.adjRibOut ? 'send' : 'receive';
-    const upd = decodeUpdateBody(m.update, {
-      // RFC 7854 4.2: the A flag says the AS_PATH in this message has 2-octet ASNs; without
-      // it the message uses 4-octet ASNs (the BMP speaker may have reformatted the path).
-      fourOctetAsn: !h.twoByteAs,
-      addPath(afi, safi) {
-        const fam = familyName(afi, safi);
-        // v4 stateless-parsing TLV: the router's own ADD-PATH mode with this peer, so path IDs
-        // are present on Adj-RIB-In when it receives them, on Adj-RIB-Out when it sends them.
-        if (stateless !== null) {
-          const mode = stateless.addPath[fam];
-          return h.type === 3 ? mode !== undefined : addPathAllows(mode, direction);
-        }
-        return addPathSet === null ? null : addPathSet.has(fam);
-      },
-    });
+    const policy = this.addPathPolicy;
+    policy.stateless = m.statelessCaps;
+    policy.known = state === undefined ? null : h.adjRibOut ? state.addPathOut : state.addPathIn;
+    policy.direction = h.adjRibOut ? 'send' : 'receive';
+    policy.locRib = h.type === 3;
+    // RFC 7854 4.2: the A flag says the AS_PATH in this message has 2-octet ASNs; without
+    // it the message uses 4-octet ASNs (the BMP speaker may have reformatted the path).
+    policy.fourOctetAsn = !h.twoByteAs;
+    const upd = decodeUpdateBody(m.update, policy);
     for (const e of upd.issues) out.push(this.errorEvent(e, time));
     for (const fam of upd.otherFamilies) this.counters.otherFamilies[fam] = (this.counters.otherFamilies[fam] ?? 0) + 1;
     const base = { source: 'bmp' as const, router: this.router, time, peer };
@@ -213,7 +208,18 @@ export class BmpSession {
     out: RouteEvent[],
   ): void {
     for (const p of f.prefixes) {
-      out.push({ ...base, type: 'withdraw', afi: f.afi, safi: f.safi, prefix: p.prefix, pathId: p.pathId, cause });
+      out.push({
+        type: 'withdraw',
+        source: base.source,
+        time: base.time,
+        router: base.router,
+        peer: base.peer,
+        afi: f.afi,
+        safi: f.safi,
+        prefix: p.prefix,
+        pathId: p.pathId,
+        cause,
+      });
     }
     this.counters.withdraws += f.prefixes.length;
   }
@@ -256,15 +262,47 @@ export class BmpSession {
     this.counters.announces += f.prefixes.length;
   }
 
+  private arrivalIso(arrival: Date): string {
+    const ms = arrival.getTime();
+    if (ms !== this.lastArrivalMs) {
+      this.lastArrivalMs = ms;
+      this.lastArrivalIso = arrival.toISOString();
+    }
+    return this.lastArrivalIso;
+  }
+
   /** The per-peer header time when non-zero and plausible, else the arrival time (ISO-8601). */
   private time(h: PeerHeader, arrival: Date): string {
     const ms = h.tsSec * 1000 + Math.floor(h.tsUsec / 1000);
-    if (h.tsSec < MIN_PLAUSIBLE_SEC || ms > arrival.getTime() + MAX_AHEAD_MS) return arrival.toISOString();
+    if (h.tsSec < MIN_PLAUSIBLE_SEC || ms > arrival.getTime() + MAX_AHEAD_MS) return this.arrivalIso(arrival);
     if (ms !== this.lastTsKey) {
       this.lastTsKey = ms;
       this.lastTsIso = new Date(ms).toISOString();
     }
     return this.lastTsIso;
+  }
+}
+
+/**
+ * ADD-PATH and ASN width for one Route Monitoring message (one reused object: no closure per
+ * message on the hot path).
+ */
+class AddPathPolicy implements UpdateOptions {
+  fourOctetAsn = true;
+  stateless: BgpCapabilities | null = null;
+  known: Set<string> | null = null;
+  direction: 'send' | 'receive' = 'receive';
+  locRib = false;
+
+  addPath(afi: number, safi: number): boolean | null {
+    const fam = familyName(afi, safi);
+    if (this.stateless !== null) {
+      // v4 stateless-parsing TLV: the router's own ADD-PATH mode with this peer, so path IDs
+      // are present on Adj-RIB-In when it receives them, on Adj-RIB-Out when it sends them.
+      const mode = this.stateless.addPath[fam];
+      return this.locRib ? mode !== undefined : addPathAllows(mode, this.direction);
+    }
+    return this.known === null ? null : this.known.has(fam);
   }
 }
 

@@ -5,6 +5,9 @@
  */
 import { DecodeError } from './errors.js';
 
+/** Scratch space for IPv6 prefixes (the decoder is synchronous, so one buffer is enough). */
+const SCRATCH = Buffer.alloc(16);
+
 export class Reader {
   private pos: number;
 
@@ -77,6 +80,14 @@ export class Reader {
     return v;
   }
 
+  /** Bounds-checks n bytes and moves past them, returning their start in `buf` (no allocation). */
+  advance(n: number): number {
+    this.need(n, 'bytes');
+    const p = this.pos;
+    this.pos = p + n;
+    return p;
+  }
+
   skip(n: number): void {
     this.need(n, 'skip');
     this.pos += n;
@@ -130,7 +141,7 @@ export class Reader {
       if (bits < 32) v -= v % 2 ** (32 - bits);
       return `${Math.floor(v / 16777216)}.${Math.floor(v / 65536) & 255}.${Math.floor(v / 256) & 255}.${v & 255}/${bits}`;
     }
-    const tmp = Buffer.alloc(16);
+    const tmp = SCRATCH.fill(0);
     b.copy(tmp, 0, p, p + n);
     const rem = bits & 7;
     if (rem !== 0) tmp[n - 1]! &= (0xff << (8 - rem)) & 0xff;
@@ -158,9 +169,14 @@ export function ipv6Text(buf: Buffer, p: number): string {
     }
     i = j;
   }
-  const hex = (from: number, to: number): string => g.slice(from, to).map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  if (bestStart < 0) return groupsText(g, 0, 8);
+  return `${groupsText(g, 0, bestStart)}::${groupsText(g, bestStart + bestLen, 8)}`;
+}
+
+function groupsText(g: number[], from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += i === from ? g[i]!.toString(16) : `:${g[i]!.toString(16)}`;
+  return s;
 }
 
 /** IPv4 text of 4 bytes at buf[p]. */

@@ -18,16 +18,16 @@ export interface AsSegment {
  * Parses segments with ASNs of `width` octets (2 or 4). Returns null when malformed
  * (RFC 7606 7.2: unknown segment type, zero segment length, or overrun/underrun).
  */
-export function parseAsSegments(v: Buffer, width: 2 | 4): AsSegment[] | null {
+export function parseAsSegments(v: Buffer, width: 2 | 4, start = 0, end = v.length): AsSegment[] | null {
   const out: AsSegment[] = [];
-  let p = 0;
-  while (p < v.length) {
-    if (p + 2 > v.length) return null;
+  let p = start;
+  while (p < end) {
+    if (p + 2 > end) return null;
     const type = v[p]!;
     const count = v[p + 1]!;
     if (type < AS_SET || type > AS_CONFED_SET || count === 0) return null;
     p += 2;
-    if (p + count * width > v.length) return null;
+    if (p + count * width > end) return null;
     const asns: number[] = new Array<number>(count);
     for (let i = 0; i < count; i++, p += width) {
       asns[i] = width === 4 ? v.readUInt32BE(p) : (v[p]! << 8) | v[p + 1]!;

@@ -115,10 +115,13 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
     mpUnreach: null,
     treatAsWithdraw: false,
   };
-  const seen = new Uint8Array(256);
+  // Attribute types seen (RFC 7606 3g): a bitmask for the common types < 32, a Set beyond.
+  let seenLow = 0;
+  let seenHigh: Set<number> | null = null;
   let asPath: AsSegment[] | null = null;
   let as4Path: AsSegment[] | null = null;
   let as4Aggregator: { asn: number; address: string } | null = null;
+  const b = r.buf;
   while (!r.atEnd()) {
     const at = r.offset;
     if (r.remaining < 3) return overrun(out, ctx, at);
@@ -126,16 +129,20 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
     const type = r.u8();
     const len = flags & FLAG_EXTENDED ? (r.remaining >= 2 ? r.u16() : -1) : r.u8();
     if (len < 0 || len > r.remaining) return overrun(out, ctx, at);
-    const value = r.sub(len);
+    const valueAt = r.offset;
+    const p = r.advance(len);
+    const end = p + len;
     out.count++;
-    if (seen[type]) {
+    const seen = type < 32 ? (seenLow & (1 << type)) !== 0 : (seenHigh?.has(type) ?? false);
+    if (seen) {
       if (type === ATTR_MP_REACH || type === ATTR_MP_UNREACH) {
         throw new DecodeError('ATTR_DUPLICATE_MP', at, `attribute ${type} repeated`);
       }
       ctx.issues.push(new DecodeError('ATTR_DUPLICATE', at, `attribute ${type} repeated, discarded`));
       continue;
     }
-    seen[type] = 1;
+    if (type < 32) seenLow |= 1 << type;
+    else (seenHigh ??= new Set()).add(type);
     const spec = SPECS[type];
     if (spec === undefined) {
       (out.attrs.unknownAttributes ??= []).push(type);
@@ -146,11 +153,10 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
       malformed(out, ctx, spec, at, `attribute ${type}: ${problem}`);
       continue;
     }
-    const v = value.bytes(len);
     switch (type) {
       case ATTR_ORIGIN: {
-        const o = ORIGINS[v[0]!];
-        if (o === undefined) malformed(out, ctx, spec, at, `ORIGIN value ${v[0]}`);
+        const o = ORIGINS[b[p]!];
+        if (o === undefined) malformed(out, ctx, spec, at, `ORIGIN value ${b[p]}`);
         else {
           out.attrs.origin = o;
           out.hasOrigin = true;
@@ -158,57 +164,57 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
         break;
       }
       case ATTR_AS_PATH:
-        asPath = parseAsPath(v, ctx, at);
+        asPath = parseAsPath(b, p, end, ctx, at);
         if (asPath === null) malformed(out, ctx, spec, at, 'AS_PATH segments malformed');
         else out.hasAsPath = true;
         break;
       case ATTR_AS4_PATH:
-        as4Path = parseAsSegments(v, 4);
+        as4Path = parseAsSegments(b, 4, p, end);
         if (as4Path === null) malformed(out, ctx, spec, at, 'AS4_PATH segments malformed');
         break;
       case ATTR_NEXT_HOP:
-        out.attrs.nextHop = ipv4Text(v, 0);
+        out.attrs.nextHop = ipv4Text(b, p);
         out.hasNextHop = true;
         break;
       case ATTR_MED:
-        out.attrs.med = v.readUInt32BE(0);
+        out.attrs.med = b.readUInt32BE(p);
         break;
       case ATTR_LOCAL_PREF:
-        out.attrs.localPref = v.readUInt32BE(0);
+        out.attrs.localPref = b.readUInt32BE(p);
         break;
       case ATTR_ATOMIC_AGGREGATE:
         out.attrs.atomicAggregate = true;
         break;
       case ATTR_AGGREGATOR:
         out.attrs.aggregator =
-          len === 8 ? { asn: v.readUInt32BE(0), address: ipv4Text(v, 4) } : { asn: (v[0]! << 8) | v[1]!, address: ipv4Text(v, 2) };
+          len === 8 ? { asn: b.readUInt32BE(p), address: ipv4Text(b, p + 4) } : { asn: (b[p]! << 8) | b[p + 1]!, address: ipv4Text(b, p + 2) };
         break;
       case ATTR_AS4_AGGREGATOR:
-        as4Aggregator = { asn: v.readUInt32BE(0), address: ipv4Text(v, 4) };
+        as4Aggregator = { asn: b.readUInt32BE(p), address: ipv4Text(b, p + 4) };
         break;
       case ATTR_COMMUNITIES:
-        out.attrs.communities = communitiesText(v);
+        out.attrs.communities = communitiesText(b, p, end);
         break;
       case ATTR_EXT_COMMUNITIES:
-        out.attrs.extCommunities = extCommunitiesText(v);
+        out.attrs.extCommunities = extCommunitiesText(b, p, end);
         break;
       case ATTR_LARGE_COMMUNITY:
-        out.attrs.largeCommunities = largeCommunitiesText(v);
+        out.attrs.largeCommunities = largeCommunitiesText(b, p, end);
         break;
       case ATTR_ORIGINATOR_ID:
-        out.attrs.originatorId = ipv4Text(v, 0);
+        out.attrs.originatorId = ipv4Text(b, p);
         break;
       case ATTR_CLUSTER_LIST: {
         const list: string[] = [];
-        for (let i = 0; i < len; i += 4) list.push(ipv4Text(v, i));
+        for (let i = p; i < end; i += 4) list.push(ipv4Text(b, i));
         out.attrs.clusterList = list;
         break;
       }
       case ATTR_MP_REACH:
-        out.mpReach = parseMpReach(new Reader(v, 0, len, at + (flags & FLAG_EXTENDED ? 4 : 3)));
+        out.mpReach = parseMpReach(new Reader(b, p, end, valueAt - p));
         break;
       case ATTR_MP_UNREACH: {
-        const u = new Reader(v, 0, len, at + (flags & FLAG_EXTENDED ? 4 : 3));
+        const u = new Reader(b, p, end, valueAt - p);
         out.mpUnreach = { afi: u.u16(), safi: u.u8(), nlri: u.rest() };
         break;
       }
@@ -243,11 +249,11 @@ function overrun(out: ParsedAttributes, ctx: AttributeContext, at: number): Pars
  * width does not parse but the other one parses exactly, the other one is used and the
  * mismatch is reported as an attribute-discard-level issue (nothing is dropped).
  */
-function parseAsPath(v: Buffer, ctx: AttributeContext, at: number): AsSegment[] | null {
+function parseAsPath(v: Buffer, start: number, end: number, ctx: AttributeContext, at: number): AsSegment[] | null {
   const width = ctx.fourOctetAsn ? 4 : 2;
-  const segs = parseAsSegments(v, width);
+  const segs = parseAsSegments(v, width, start, end);
   if (segs !== null) return segs;
-  const other = parseAsSegments(v, width === 4 ? 2 : 4);
+  const other = parseAsSegments(v, width === 4 ? 2 : 4, start, end);
   if (other !== null) {
     ctx.issues.push(
       new DecodeError('ATTR_AS_PATH_WIDTH', at, `AS_PATH does not parse with ${width}-octet ASNs, parsed with ${6 - width}-octet`),
@@ -283,15 +289,15 @@ function parseMpReach(r: Reader): MpReach {
   const afi = r.u16();
   const safi = r.u8();
   const nhLen = r.u8();
-  const nh = r.bytes(nhLen);
+  const nh = r.advance(nhLen);
   r.u8(); // reserved (was SNPA count in RFC 2858)
   let nextHop: string | null = null;
   let nextHopLinkLocal: string | null = null;
-  if (nhLen === 4) nextHop = ipv4Text(nh, 0);
+  if (nhLen === 4) nextHop = ipv4Text(r.buf, nh);
   else if (nhLen === 16 || nhLen === 32) {
     // RFC 2545 3: global address, optionally followed by the link-local one.
-    nextHop = ipv6Text(nh, 0);
-    if (nhLen === 32) nextHopLinkLocal = ipv6Text(nh, 16);
+    nextHop = ipv6Text(r.buf, nh);
+    if (nhLen === 32) nextHopLinkLocal = ipv6Text(r.buf, nh + 16);
   }
   return { afi, safi, nextHop, nextHopLinkLocal, nlri: r.rest() };
 }

@@ -5,17 +5,17 @@
  */
 import { ipv4Text } from '../reader.js';
 
-export function communitiesText(v: Buffer): string[] {
-  const out: string[] = new Array<string>(v.length >> 2);
-  for (let i = 0, j = 0; i + 4 <= v.length; i += 4, j++) {
+export function communitiesText(v: Buffer, start = 0, end = v.length): string[] {
+  const out: string[] = new Array<string>((end - start) >> 2);
+  for (let i = start, j = 0; i + 4 <= end; i += 4, j++) {
     out[j] = `${(v[i]! << 8) | v[i + 1]!}:${(v[i + 2]! << 8) | v[i + 3]!}`;
   }
   return out;
 }
 
-export function largeCommunitiesText(v: Buffer): string[] {
+export function largeCommunitiesText(v: Buffer, start = 0, end = v.length): string[] {
   const out: string[] = [];
-  for (let i = 0; i + 12 <= v.length; i += 12) {
+  for (let i = start; i + 12 <= end; i += 12) {
     out.push(`${v.readUInt32BE(i)}:${v.readUInt32BE(i + 4)}:${v.readUInt32BE(i + 8)}`);
   }
   return out;
@@ -35,8 +35,8 @@ export function extCommunityText(v: Buffer, i: number): string {
   return `0x${v.toString('hex', i, i + 8)}`;
 }
 
-export function extCommunitiesText(v: Buffer): string[] {
+export function extCommunitiesText(v: Buffer, start = 0, end = v.length): string[] {
   const out: string[] = [];
-  for (let i = 0; i + 8 <= v.length; i += 8) out.push(extCommunityText(v, i));
+  for (let i = start; i + 8 <= end; i += 8) out.push(extCommunityText(v, i));
   return out;
 }

@@ -23,9 +23,9 @@ export interface BgpFrame {
 /** Reads one whole BGP message from r; r moves past it. */
 export function readBgpMessage(r: Reader): BgpFrame {
   const offset = r.offset;
-  const marker = r.bytes(16);
+  const marker = r.advance(16);
   for (let i = 0; i < 16; i++) {
-    if (marker[i] !== 0xff) throw new DecodeError('BGP_BAD_MARKER', offset, 'BGP marker is not all ones');
+    if (r.buf[marker + i] !== 0xff) throw new DecodeError('BGP_BAD_MARKER', offset, 'BGP marker is not all ones');
   }
   const length = r.u16();
   const type = r.u8();

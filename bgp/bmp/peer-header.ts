@@ -40,16 +40,17 @@ export interface PeerHeader {
 export function readPeerHeader(r: Reader): PeerHeader {
   const type = r.u8();
   const flags = r.u8();
-  const rd = r.bytes(8);
-  const addr = r.bytes(16);
+  const rd = r.advance(8);
+  const addr = r.advance(16);
+  const buf = r.buf;
   const asn = r.u32();
   const bgpId = r.ipv4();
   const tsSec = r.u32();
   const tsUsec = r.u32();
   const locRib = type === 3;
   const ipv6 = !locRib && (flags & FLAG_V) !== 0;
-  const address = ipv6 ? ipv6Text(addr, 0) : ipv4Text(addr, 12);
-  const distinguisher = distinguisherText(rd);
+  const address = ipv6 ? ipv6Text(buf, addr) : ipv4Text(buf, addr + 12);
+  const distinguisher = distinguisherText(buf, rd);
   return {
     type,
     typeName: PEER_TYPES[type] ?? 'unknown',
@@ -70,10 +71,10 @@ export function readPeerHeader(r: Reader): PeerHeader {
 }
 
 /** Route Distinguisher text (RFC 4364 4.2): type 0 "asn2:n32", type 1 "ipv4:n16", type 2 "asn4:n16". */
-export function distinguisherText(rd: Buffer): string {
-  const type = (rd[0]! << 8) | rd[1]!;
-  if (type === 0) return `${(rd[2]! << 8) | rd[3]!}:${rd.readUInt32BE(4)}`;
-  if (type === 1) return `${ipv4Text(rd, 2)}:${(rd[6]! << 8) | rd[7]!}`;
-  if (type === 2) return `${rd.readUInt32BE(2)}:${(rd[6]! << 8) | rd[7]!}`;
-  return `0x${rd.toString('hex')}`;
+export function distinguisherText(b: Buffer, p = 0): string {
+  const type = (b[p]! << 8) | b[p + 1]!;
+  if (type === 0) return `${(b[p + 2]! << 8) | b[p + 3]!}:${b.readUInt32BE(p + 4)}`;
+  if (type === 1) return `${ipv4Text(b, p + 2)}:${(b[p + 6]! << 8) | b[p + 7]!}`;
+  if (type === 2) return `${b.readUInt32BE(p + 2)}:${(b[p + 6]! << 8) | b[p + 7]!}`;
+  return `0x${b.toString('hex', p, p + 8)}`;
 }
