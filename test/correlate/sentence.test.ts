@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { RouteEvent } from '../../bgp/types.js';
+import { attribute } from '../../src/correlate/attribution.js';
+import { judge } from '../../src/correlate/judge.js';
+import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
+import { asLabel, describeVerdict, describeWithdrawal, flappingSentence, formatTime, type AsNames } from '../../src/correlate/sentence.js';
+import type { PathObservation } from '../../src/probe/types.js';
+import { CUT, DEGRADED, LONG, MIN, SHORT, T0, announce, peer, series, withdraw, type HopSpec } from './builders.js';
+
+const lab = peer('10.99.1.1', 65001);
+const PREFIX = '10.99.100.0/24';
+const VIA_1299: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.1', asn: 1299, rtt: 20 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 31 },
+];
+const VIA_3356: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.129', asn: 3356, rtt: 40 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 54 },
+];
+const lossy = (i: number) => (i % 3 === 0 ? { lost: { 2: 1, 3: 1 } } : {});
+
+interface Case {
+  name: string;
+  before: PathObservation[];
+  after: PathObservation[];
+  events?: RouteEvent[];
+  names?: AsNames;
+  expected: string;
+}
+
+const cases: Case[] = [
+  {
+    name: 'worse with a BGP cause (the spec example)',
+    before: series(VIA_1299, 10, 0),
+    after: series(VIA_3356, 10, 10),
+    events: [
+      announce(peer('192.0.2.9', 1299), '203.0.113.0/24', [1299, 64500], -60),
+      announce(peer('192.0.2.17', 3356), '203.0.113.0/24', [3356, 64500], -60),
+      withdraw(peer('192.0.2.9', 1299), '203.0.113.0/24', 2),
+    ],
+    expected:
+      'Since 14:02 UTC traffic to shop.example goes through AS 3356 instead of AS 1299, after AS 1299 withdrew 203.0.113.0/24. ' +
+      'Median latency rose from 31 ms to 54 ms (+74%). Likely responsible: AS 1299 (high confidence).',
+  },
+  {
+    name: 'AS names are printed next to the number',
+    before: series(VIA_1299, 10, 0),
+    after: series(VIA_3356, 10, 10),
+    events: [announce(peer('192.0.2.9', 1299), '203.0.113.0/24', [1299, 64500], -60), withdraw(peer('192.0.2.9', 1299), '203.0.113.0/24', 2)],
+    names: new Map([[1299, 'Arelion'], [3356, 'Lumen']]),
+    expected:
+      'Since 14:02 UTC traffic to shop.example goes through AS 3356 (Lumen) instead of AS 1299 (Arelion), after AS 1299 (Arelion) withdrew 203.0.113.0/24. ' +
+      'Median latency rose from 31 ms to 54 ms (+74%). Likely responsible: AS 1299 (Arelion), high confidence.',
+  },
+  {
+    name: 'AS-path change (lab: longer path, same speed)',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 1)],
+    expected:
+      'Since 14:02 UTC traffic to shop.example now also goes through AS 65003 and AS 65004 (AS path 65001 → 65003 → 65004 → 65002 instead of 65001 → 65002), ' +
+      'after AS 65002 changed its route to 10.99.100.0/24. Median latency: 0.1 ms before, 0.1 ms now. Likely responsible: AS 65002 (medium confidence).',
+  },
+  {
+    name: 'hop-count change without AS annotations',
+    before: series(SHORT.map((h) => ({ ...h, asn: null })), 10, 0),
+    after: series(LONG.map((h) => ({ ...h, asn: null })), 10, 10),
+    expected: 'Since 14:02 UTC traffic to shop.example takes 5 hops instead of 3. Median latency: 0.1 ms before, 0.1 ms now.',
+  },
+  {
+    name: 'worse without a BGP cause: loss and latency, where it begins',
+    before: series(SHORT, 10, 0),
+    after: series(DEGRADED, 10, 10, lossy),
+    expected:
+      'Since 14:02 UTC the connection to shop.example got worse. Packet loss rose from 0% to 13% (30 probes). ' +
+      'Median latency rose from 0.1 ms to 40 ms (+40 ms). It begins at hop 2 (10.99.12.2, AS 65002). There was no routing change. ' +
+      'Likely responsible: AS 65002 (medium confidence).',
+  },
+  {
+    name: 'unreachable after a withdraw',
+    before: series(SHORT, 10, 0),
+    after: series(CUT, 3, 10),
+    events: [announce(lab, PREFIX, [65001, 65002], -60), withdraw(lab, PREFIX, 1)],
+    expected:
+      'Since 14:02 UTC shop.example is unreachable: probes stop after hop 1 (10.99.1.1, AS 65001), after AS 65001 withdrew 10.99.100.0/24. ' +
+      'Likely responsible: AS 65001 (medium confidence).',
+  },
+  {
+    name: 'recovered',
+    before: series(CUT, 3, 0),
+    after: series(SHORT, 10, 10),
+    expected: 'Since 14:02 UTC shop.example is reachable again. Median latency is 0.1 ms.',
+  },
+  {
+    name: 'better: no responsible AS is named',
+    before: series(DEGRADED, 10, 0),
+    after: series(SHORT, 10, 10),
+    expected: 'Since 14:02 UTC the connection to shop.example improved. Median latency fell from 40 ms to 0.1 ms (-100%). There was no routing change.',
+  },
+  {
+    name: 'nothing changed',
+    before: series(SHORT, 10, 0),
+    after: series(SHORT, 10, 10),
+    expected: 'Since 14:02 UTC nothing significant changed for shop.example. Median latency: 0.1 ms before, 0.1 ms now.',
+  },
+  {
+    name: 'too few samples',
+    before: series(SHORT, 1, 0),
+    after: series(DEGRADED, 1, 10),
+    expected: 'Since 14:02 UTC there are too few measurements of shop.example yet to judge latency and loss.',
+  },
+  {
+    name: 'method changed',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10, () => ({ method: 'icmp' })),
+    expected:
+      'Since 14:02 UTC shop.example is measured with another probe method (traceroute/udp → traceroute/icmp), so before and after are not comparable.',
+  },
+];
+
+describe('describeVerdict', () => {
+  it.each(cases)('$name', (c) => {
+    const events = c.events ?? [];
+    const verdict = judge(c.before, c.after, events, DEFAULT_POLICY);
+    const attribution = attribute(verdict, events, { ignoreAsns: [64496] });
+    const text = describeVerdict({
+      targetName: 'shop.example',
+      verdict,
+      attribution,
+      changeTimeMs: T0 + 2 * MIN,
+      nowMs: T0 + 30 * MIN,
+      ...(c.names === undefined ? {} : { asNames: c.names }),
+    });
+    expect(text).toBe(c.expected);
+  });
+});
+
+describe('sentence parts', () => {
+  it('prints the date when the time is not on the current UTC day', () => {
+    expect(formatTime(T0 + 2 * MIN, T0 + 30 * MIN)).toBe('14:02 UTC');
+    expect(formatTime(T0 + 2 * MIN, T0 + 24 * 60 * MIN)).toBe('2026-01-15 14:02 UTC');
+  });
+
+  it('labels ASes with and without names (record or map)', () => {
+    expect(asLabel(1299)).toBe('AS 1299');
+    expect(asLabel(1299, { 1299: 'Arelion' })).toBe('AS 1299 (Arelion)');
+    expect(asLabel(3356, new Map([[1299, 'Arelion']]))).toBe('AS 3356');
+  });
+
+  it('describes a withdrawn watched prefix', () => {
+    const base = { targetName: 'shop.example', prefix: PREFIX, peerAsn: 65001, peerAddress: '10.99.1.1', timeMs: T0 + 9 * MIN, nowMs: T0 + 10 * MIN };
+    expect(describeWithdrawal({ ...base, remainingPeers: 0 })).toBe(
+      'At 14:09 UTC AS 65001 (peer 10.99.1.1) withdrew 10.99.100.0/24, the route to shop.example; no other peer announces it.',
+    );
+    expect(describeWithdrawal({ ...base, remainingPeers: 2, asNames: { 65001: 'Lab One' } })).toBe(
+      'At 14:09 UTC AS 65001 (Lab One) (peer 10.99.1.1) withdrew 10.99.100.0/24, the route to shop.example; 2 other peers still announce it.',
+    );
+  });
+
+  it('says when a problem flaps', () => {
+    expect(flappingSentence(3, 60 * MIN)).toBe('This problem is flapping: it appeared 3 times in the last 60 minutes.');
+  });
+});
