@@ -12,36 +12,26 @@ export function attrs(over: Partial<RouteAttributes> = {}): RouteAttributes {
   return { nextHop: '192.0.2.1', origin: 'igp', asPath: [65001, 64500], med: null, localPref: 100, communities: [], largeCommunities: [], extCommunities: [], ...over };
 }
 
-export function announce(prefix: string, over: Partial<AnnounceEvent> = {}): AnnounceEvent {
+/** The fields every route event of these tests shares. */
+function base(prefix: string, time: string) {
   return {
-    type: 'announce',
-    source: 'exabgp',
-    time: '2024-05-01T10:00:00.000Z',
+    source: 'exabgp' as const,
+    time,
     router: 'r1',
     peer: P1,
-    afi: prefix.includes(':') ? 'ipv6' : 'ipv4',
+    afi: prefix.includes(':') ? ('ipv6' as const) : ('ipv4' as const),
     safi: 'unicast',
     prefix,
     pathId: null,
-    ...attrs(),
-    ...over,
   };
 }
 
+export function announce(prefix: string, over: Partial<AnnounceEvent> = {}): AnnounceEvent {
+  return { type: 'announce', ...base(prefix, '2024-05-01T10:00:00.000Z'), ...attrs(), ...over };
+}
+
 export function withdraw(prefix: string, over: Partial<WithdrawEvent> = {}): WithdrawEvent {
-  return {
-    type: 'withdraw',
-    source: 'exabgp',
-    time: '2024-05-01T10:05:00.000Z',
-    router: 'r1',
-    peer: P1,
-    afi: prefix.includes(':') ? 'ipv6' : 'ipv4',
-    safi: 'unicast',
-    prefix,
-    pathId: null,
-    cause: 'bgp',
-    ...over,
-  };
+  return { type: 'withdraw', ...base(prefix, '2024-05-01T10:05:00.000Z'), cause: 'bgp', ...over };
 }
 
 export function peerDown(p: PeerRef, router = 'r1'): PeerDownEvent {
