@@ -44,6 +44,18 @@ export const DEGRADED: HopSpec[] = [
 /** Path cut: hop 1 answers !N (traceroute-udp-unreachable.txt), nothing further. */
 export const CUT: HopSpec[] = [{ ip: '10.99.1.1', asn: 65001, rtt: 0.04 }];
 
+/** The spec's example: an Internet path via AS1299, then via AS3356 after AS1299 withdraws (documentation addresses). */
+export const VIA_1299: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.1', asn: 1299, rtt: 20 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 31 },
+];
+export const VIA_3356: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.129', asn: 3356, rtt: 40 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 54 },
+];
+
 export interface ObsOptions {
   /** Minutes after T0. */
   minute?: number;

@@ -5,20 +5,10 @@ import { judge } from '../../src/correlate/judge.js';
 import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
 import { asLabel, describeVerdict, describeWithdrawal, flappingSentence, formatTime, type AsNames } from '../../src/correlate/sentence.js';
 import type { PathObservation } from '../../src/probe/types.js';
-import { CUT, DEGRADED, LONG, MIN, SHORT, T0, announce, peer, series, withdraw, type HopSpec } from './builders.js';
+import { CUT, DEGRADED, LONG, MIN, SHORT, T0, announce, peer, series, withdraw, VIA_1299, VIA_3356 } from './builders.js';
 
 const lab = peer('10.99.1.1', 65001);
 const PREFIX = '10.99.100.0/24';
-const VIA_1299: HopSpec[] = [
-  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
-  { ip: '198.51.100.1', asn: 1299, rtt: 20 },
-  { ip: '10.99.100.10', asn: 64500, rtt: 31 },
-];
-const VIA_3356: HopSpec[] = [
-  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
-  { ip: '198.51.100.129', asn: 3356, rtt: 40 },
-  { ip: '10.99.100.10', asn: 64500, rtt: 54 },
-];
 const lossy = (i: number) => (i % 3 === 0 ? { lost: { 2: 1, 3: 1 } } : {});
 
 interface Case {
