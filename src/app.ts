@@ -3,11 +3,22 @@ import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { EventBus } from './core/bus.js';
 import type { SmokeTraceEvents } from './core/events.js';
-import { ServiceManager, type Service } from './core/lifecycle.js';
+import { join } from 'node:path';
+import { BmpSession } from '../bgp/bmp-normalize.js';
+import { ExabgpParser } from '../bgp/exabgp/parser.js';
+import { ServiceManager, serviceOf, type Service } from './core/lifecycle.js';
 import { componentLogger, createRootLogger, type Logger } from './core/logger.js';
 import { Telemetry } from './core/telemetry.js';
 import { packageVersion } from './core/version.js';
+import { ApiAuth } from './http/auth.js';
+import { LiveChannel } from './http/live.js';
+import { registerBgpRoutes } from './http/routes/bgp.js';
 import { HttpService } from './http/server.js';
+import { BmpStation } from './ingest/bmp-station.js';
+import { ExabgpFeed } from './ingest/exabgp-feed.js';
+import { peerKey, PeerRegistry } from './ingest/peers.js';
+import { RoutePipeline } from './ingest/pipeline.js';
+import { Rib } from './rib/index.js';
 import { MongoStore } from './storage/mongo/store.js';
 import { RetentionJob } from './storage/retention.js';
 
@@ -28,6 +39,11 @@ export class App {
   readonly bus: EventBus<SmokeTraceEvents>;
   readonly storage: MongoStore;
   readonly http: HttpService;
+  readonly rib = new Rib();
+  readonly peers = new PeerRegistry();
+  readonly pipeline: RoutePipeline;
+  readonly bmp: BmpStation | null;
+  readonly exabgp: ExabgpFeed | null;
   readonly version = packageVersion();
   private readonly manager: ServiceManager;
 
@@ -56,10 +72,81 @@ export class App {
       version: this.version,
       instance: config.instance.name,
     });
+    const auth = new ApiAuth(config.http, componentLogger(this.log, 'http'));
+    auth.register(this.http.server);
+
+    this.pipeline = new RoutePipeline({
+      rib: this.rib,
+      storage: this.storage,
+      queueCapacity: config.storage.writeQueue.maxDocuments,
+      bus: this.bus,
+      peers: this.peers,
+      telemetry: this.telemetry,
+      log: componentLogger(this.log, 'ingest'),
+      clock,
+    });
+    const ingest = (events: Parameters<RoutePipeline['ingest']>[0]) => this.pipeline.ingest(events);
+    this.bmp = config.bmp.enabled
+      ? new BmpStation({
+          config: config.bmp,
+          decoder: (router) => new BmpSession(router),
+          sink: ingest,
+          telemetry: this.telemetry,
+          log: componentLogger(this.log, 'bmp'),
+          clock,
+          recordDir: join(config.storage.dataDir, 'bmp-recordings'),
+          onSessionEnd: (router) => this.pipeline.routerDown(router, 'bmp'),
+        })
+      : null;
+    // An ExaBGP feed disconnect is not a router going away: ExaBGP keeps its BGP sessions and
+    // says so with "state" lines; its routes stay until it reports the peer down.
+    this.exabgp = config.exabgp.enabled
+      ? new ExabgpFeed({
+          config: config.exabgp,
+          parser: (router) => new ExabgpParser(router),
+          sink: ingest,
+          telemetry: this.telemetry,
+          log: componentLogger(this.log, 'exabgp'),
+          clock,
+        })
+      : null;
+    if (this.bmp) this.pipeline.addFeed(this.bmp);
+    if (this.exabgp) this.pipeline.addFeed(this.exabgp);
+    if (!this.bmp) this.telemetry.registerHealth('bmp', () => ({ status: 'disabled' }));
+    if (!this.exabgp) this.telemetry.registerHealth('exabgp', () => ({ status: 'disabled' }));
+    this.telemetry.registerHealth('rib', () => ({
+      status: 'up',
+      details: { routes: this.rib.size, prefixes: this.rib.prefixCount, attributeSets: this.rib.attributeSets, pipeline: { ...this.pipeline.counters } },
+    }));
+    this.telemetry.gauge('smoketrace_rib_routes', 'Routes in the live RIB', [], (g) => g.set(this.rib.size));
+
+    registerBgpRoutes(this.http.server, {
+      peers: this.peers,
+      storage: this.storage,
+      routeCount: (router, key) =>
+        this.rib
+          .peerCounts()
+          .filter((p) => p.router === router && peerKey(p.peer) === key)
+          .reduce((n, p) => n + p.ipv4 + p.ipv6, 0),
+    });
+
+    let live: LiveChannel | null = null;
     const services: Service[] = [
       this.storage,
       new RetentionJob(this.storage, config.storage.retention, clock, componentLogger(this.log, 'retention')),
+      serviceOf('auth', () => auth.init(this.storage.isAvailable() ? this.storage.meta : null)),
+      ...(this.bmp ? [this.bmp] : []),
+      ...(this.exabgp ? [this.exabgp] : []),
+      serviceOf('ingest', () => {}, () => this.pipeline.stop()),
       this.http,
+      serviceOf(
+        'live',
+        () => {
+          live = new LiveChannel(this.http.io!, this.bus, { intervalMs: 250, maxBatch: 2000 }, this.telemetry, componentLogger(this.log, 'live'));
+          live.start();
+        },
+        () => live?.stop(),
+      ),
     ];
     this.manager = new ServiceManager(services, componentLogger(this.log, 'app'));
   }

@@ -59,3 +59,8 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
+
+/** A small service from two functions, for composition-root glue. */
+export function serviceOf(name: string, start: () => Promise<void> | void, stop: () => Promise<void> | void = () => {}): Service {
+  return { name, start: async () => start(), stop: async () => stop() };
+}

@@ -2,19 +2,25 @@ import Boom from '@hapi/boom';
 import type { Request, ResponseToolkit } from '@hapi/hapi';
 import type { z } from 'zod';
 
+interface ValidationDetail {
+  path: Array<string | number>;
+  message: string;
+}
+
 /**
- * Lets hapi validate with a zod schema (hapi accepts any object with a
- * Joi-style validate(value) method), so the API and the config share one
- * schema library and one error shape.
+ * Lets hapi validate with a zod schema, so the API and the config share one
+ * schema library. hapi calls validate(value) Joi-style: it must return the
+ * validated value or throw an error carrying `details` (each with a path array).
  */
 export function zod<T extends z.ZodType>(schema: T) {
   return {
-    validate(value: unknown) {
+    validate(value: unknown): z.output<T> {
       const r = schema.safeParse(value);
-      if (r.success) return { value: r.data };
-      const err = new Error(r.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; '));
-      (err as Error & { details: unknown }).details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      return { error: err };
+      if (r.success) return r.data;
+      const details: ValidationDetail[] = r.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+      const err = new Error(details.map((d) => `${d.path.join('.') || '(value)'}: ${d.message}`).join('; '));
+      (err as Error & { details: ValidationDetail[] }).details = details;
+      throw err;
     },
   };
 }
@@ -22,6 +28,7 @@ export function zod<T extends z.ZodType>(schema: T) {
 /** 400 with every problem listed: { statusCode, error, message, problems: [{path, message}] }. */
 export function failAction(_req: Request, _h: ResponseToolkit, err?: Error): never {
   const boom = Boom.badRequest(err?.message ?? 'invalid request');
-  (boom.output.payload as unknown as Record<string, unknown>).problems = (err as Error & { details?: unknown })?.details ?? [];
+  const details = (err as (Error & { details?: ValidationDetail[] }) | undefined)?.details ?? [];
+  (boom.output.payload as unknown as Record<string, unknown>).problems = details.map((d) => ({ path: d.path.join('.'), message: d.message }));
   throw boom;
 }

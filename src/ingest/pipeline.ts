@@ -1,30 +1,12 @@
 import type { Logger } from 'pino';
-import type { RouteEvent, WithdrawEvent } from '../../bgp/types.js';
+import type { FeedSource, RouteEvent } from '../../bgp/types.js';
 import type { EventBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { SmokeTraceEvents } from '../core/events.js';
 import type { Telemetry } from '../core/telemetry.js';
+import type { Rib, RibChange } from '../rib/index.js';
 import type { Storage, StoredRouteEvent } from '../storage/repositories.js';
 import type { PeerRegistry } from './peers.js';
-
-/** How the RIB classified one announce or withdraw. */
-export interface RouteClassification {
-  /** new: first route for this key; replace: implicit withdraw + announce; withdraw; noop: nothing changed. */
-  change: 'new' | 'replace' | 'withdraw' | 'noop';
-  /** For a replace: "as_path", "next_hop", "attributes". */
-  changed?: string[];
-  previousAsPath?: StoredRouteEvent['previousAsPath'];
-}
-
-/** What the pipeline needs of the RIB. */
-export interface RibPort {
-  /** Applies an announce/withdraw; returns how it changed the RIB. */
-  classify(e: RouteEvent): RouteClassification | null;
-  /** A peer went down: its routes are removed; returns the implied withdraws. */
-  peerDown(e: RouteEvent): WithdrawEvent[];
-  /** A router's session ended: all its routes are removed; returns the implied withdraws. */
-  routerDown(router: string, time: string): WithdrawEvent[];
-}
 
 /** Something that can stop reading when storage falls behind (TCP then holds the rest). */
 export interface Pausable {
@@ -32,7 +14,7 @@ export interface Pausable {
 }
 
 export interface PipelineDeps {
-  rib: RibPort;
+  rib: Rib;
   storage: Storage & { queue: { depth(): number } };
   queueCapacity: number;
   bus: EventBus<SmokeTraceEvents>;
@@ -74,40 +56,40 @@ export class RoutePipeline {
         continue;
       }
       if (e.type === 'announce' || e.type === 'withdraw') {
-        const c = this.deps.rib.classify(e);
-        if (!c || c.change === 'noop') {
+        const c = this.deps.rib.apply(e)[0];
+        const stored = c ? classified(e, c) : null;
+        if (!stored) {
           this.counters.unchanged++;
           continue;
         }
-        toStore.push({ ...e, change: c.change, ...(c.changed ? { changed: c.changed } : {}), ...(c.previousAsPath ? { previousAsPath: c.previousAsPath } : {}) });
+        toStore.push(stored);
         this.deps.bus.emit('route.event', e);
         continue;
       }
-      if (e.type === 'peer_down') {
-        const withdraws = this.deps.rib.peerDown(e);
-        this.implicit(withdraws, toStore);
-      }
+      if (e.type === 'peer_down' || e.type === 'termination') this.implicit(this.deps.rib.apply(e), toStore);
       if (STORED_TYPES.has(e.type)) toStore.push(e);
       this.deps.bus.emit('route.event', e);
     }
     this.store(toStore);
   }
 
-  /** A router's feed session ended: its routes are gone. */
-  routerDown(router: string): void {
+  /** A router's feed session ended: its routes are gone (as if it had sent a Termination). */
+  routerDown(router: string, source: FeedSource): void {
     const now = this.deps.clock.now().toISOString();
     this.deps.peers.disconnected(router, now);
     const toStore: StoredRouteEvent[] = [];
-    this.implicit(this.deps.rib.routerDown(router, now), toStore);
+    this.implicit(this.deps.rib.apply({ type: 'termination', source, router, time: now, info: [] }), toStore);
     this.store(toStore);
     if (toStore.length) this.deps.log.info({ router, withdrawn: toStore.length }, 'router session ended: its routes withdrawn');
   }
 
-  private implicit(withdraws: WithdrawEvent[], toStore: StoredRouteEvent[]): void {
-    for (const w of withdraws) {
+  /** The withdraws a peer-down or a router's end implies (RFC 7854 4.9: its routes are gone). */
+  private implicit(changes: RibChange[], toStore: StoredRouteEvent[]): void {
+    for (const c of changes) {
+      if (c.kind !== 'removed') continue;
       this.counters.implicitWithdraws++;
-      toStore.push({ ...w, change: 'withdraw' });
-      this.deps.bus.emit('route.event', w);
+      toStore.push({ ...c.withdraw, change: 'withdraw' });
+      this.deps.bus.emit('route.event', c.withdraw);
     }
   }
 
@@ -142,5 +124,23 @@ export class RoutePipeline {
   stop(): void {
     if (this.resumeTimer) clearInterval(this.resumeTimer);
     this.resumeTimer = null;
+  }
+}
+
+/** What to store for an announce/withdraw, given how it changed the RIB; null when nothing changed. */
+function classified(e: RouteEvent, c: RibChange): StoredRouteEvent | null {
+  switch (c.kind) {
+    case 'added':
+      return { ...e, change: 'new' };
+    case 'replaced': {
+      const changed = [c.changed.asPath && 'as_path', c.changed.nextHop && 'next_hop', c.changed.other && 'attributes'].filter(
+        (x): x is string => typeof x === 'string',
+      );
+      return { ...e, change: 'replace', changed, previousAsPath: c.old.asPath };
+    }
+    case 'removed':
+      return { ...e, change: 'withdraw' };
+    case 'noop':
+      return null;
   }
 }
