@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Validator } from 'ip-num';
+import { addressPolicySchema, checkAddressPolicy, ipFamily, targetSchema } from '../probe/target.js';
 
 /**
  * The one configuration schema. Types are inferred from it; every default lives
@@ -110,6 +111,47 @@ const exabgpSchema = z.strictObject({
   name: z.string().min(1).max(128).default('exabgp'),
 });
 
+const toolLimit = z.number().int().min(1).max(256);
+/** mtr holds its probes for cycles of a second each, so fewer run at once by default. */
+const perToolConcurrency = z.strictObject({
+  traceroute: toolLimit.default(4),
+  mtr: toolLimit.default(2),
+  tcptraceroute: toolLimit.default(2),
+  scamper: toolLimit.default(2),
+});
+
+const probingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Each run starts within ±jitterPct of its interval, so targets do not probe in lockstep. */
+    jitterPct: z.number().min(0).max(50).default(10),
+    concurrency: z
+      .strictObject({
+        /** Tool processes at once, all tools together. */
+        global: positiveInt.max(1024).default(8),
+        /** Per tool, within the global limit. */
+        perTool: perToolConcurrency.prefault({}),
+      })
+      .prefault({}),
+    /** Which destinations targets may have (config, API, and every DNS resolution). */
+    addressPolicy: addressPolicySchema.prefault({}),
+    /** Targets from the configuration (the API adds more; these cannot be changed through it). */
+    targets: z.array(targetSchema).default([]),
+  })
+  .superRefine((p, ctx) => {
+    const seen = new Set<string>();
+    p.targets.forEach((t, i) => {
+      // zod runs this refinement even when some targets failed: skip those (already reported).
+      if (typeof t?.id !== 'string' || typeof t.host !== 'string') return;
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
+      seen.add(t.id);
+      if (ipFamily(t.host) !== 0) {
+        const check = checkAddressPolicy(t.host, p.addressPolicy);
+        if (!check.ok) ctx.addIssue({ code: 'custom', path: ['targets', i, 'host'], message: check.message });
+      }
+    });
+  });
+
 export const configSchema = z.strictObject({
   instance: instanceSchema.prefault({}),
   log: logSchema.prefault({}),
@@ -117,6 +159,7 @@ export const configSchema = z.strictObject({
   storage: storageSchema.prefault({}),
   bmp: bmpSchema.prefault({}),
   exabgp: exabgpSchema.prefault({}),
+  probing: probingSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -125,3 +168,4 @@ export type HttpConfig = Config['http'];
 export type StorageConfig = Config['storage'];
 export type BmpConfig = Config['bmp'];
 export type ExabgpConfig = Config['exabgp'];
+export type ProbingConfig = Config['probing'];

@@ -1,5 +1,6 @@
 import type { RouteEvent } from '../../bgp/types.js';
 import type { PathObservation } from '../probe/types.js';
+import type { Target } from '../probe/target.js';
 import type { ComponentHealth } from '../core/telemetry.js';
 
 /**
@@ -48,6 +49,14 @@ export interface ObservationRepository {
   deleteOlderThan(cutoff: Date): Promise<number>;
 }
 
+/** Targets added through the API (config targets live in the config). Direct writes: the API answers after they land. */
+export interface TargetRepository {
+  list(): Promise<Target[]>;
+  get(id: string): Promise<Target | null>;
+  put(target: Target): Promise<void>;
+  remove(id: string): Promise<boolean>;
+}
+
 export interface MetaRepository {
   get<T = unknown>(key: string): Promise<T | null>;
   set(key: string, value: unknown): Promise<void>;
@@ -56,6 +65,7 @@ export interface MetaRepository {
 export interface Storage {
   readonly routeEvents: RouteEventRepository;
   readonly observations: ObservationRepository;
+  readonly targets: TargetRepository;
   readonly meta: MetaRepository;
   isAvailable(): boolean;
   health(): ComponentHealth;

@@ -95,3 +95,34 @@ describe('configuration', () => {
     expect(problems(['a', 'b'])).toEqual([{ path: '', message: 'the configuration must be a mapping of keys' }]);
   });
 });
+
+describe('probing targets in the configuration', () => {
+  const target = { name: 'shop', host: '198.51.100.7', tool: 'mtr' };
+  it('accepts targets and fills in their defaults', () => {
+    const cfg = parseConfig({ probing: { targets: [target] } }, 'test', {});
+    expect(cfg.probing.targets[0]).toMatchObject({ id: 'shop', method: 'icmp', intervalSec: 60, enabled: true });
+  });
+
+  it('refuses injection attempts, duplicates and addresses the policy forbids, each with its key path', () => {
+    const p = problems({
+      probing: {
+        addressPolicy: { allowPrivate: false, deny: ['198.51.100.0/24'] },
+        targets: [
+          { name: 'a', host: '; rm -rf /', tool: 'traceroute' },
+          { name: 'b', host: '-oProxyCommand=x', tool: 'traceroute' },
+          { name: 'c', host: '10.0.0.1', tool: 'traceroute' },
+          { name: 'd', host: '198.51.100.9', tool: 'traceroute' },
+          { name: 'e', host: '192.0.2.1', tool: 'traceroute' },
+          { name: 'e', host: '192.0.2.2', tool: 'traceroute' },
+        ],
+      },
+    });
+    expect(p.map((x) => x.path)).toEqual([
+      'probing.targets.0.host',
+      'probing.targets.1.host',
+      'probing.targets.2.host',
+      'probing.targets.3.host',
+      'probing.targets.5.id',
+    ]);
+  });
+});

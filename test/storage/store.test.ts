@@ -103,6 +103,35 @@ describe('MongoStore on a real MongoDB-wire server', () => {
     expect(left.map((e) => e.time)).toEqual(['2026-11-20T00:00:00.000Z']);
   });
 
+  it('stores API targets: put, list, get, replace, remove', async () => {
+    const t = { id: 'shop', name: 'shop', host: 'shop.example', tool: 'mtr', method: 'icmp', intervalSec: 60, timeoutSec: 30, probesPerHop: 3, maxHops: 30, firstTtl: 1, ipVersion: 'auto', labels: { customer: 'acme' }, enabled: true, source: 'api' } as const;
+    await store.targets.put(t);
+    await store.targets.put({ ...t, id: 'b', name: 'b' });
+    await store.targets.put({ ...t, intervalSec: 120 });
+    expect((await store.targets.list()).map((x) => [x.id, x.intervalSec])).toEqual([['b', 60], ['shop', 120]]);
+    expect(await store.targets.get('shop')).toEqual({ ...t, intervalSec: 120 });
+    expect(await store.targets.remove('shop')).toBe(true);
+    expect(await store.targets.remove('shop')).toBe(false);
+    expect(await store.targets.get('shop')).toBeNull();
+  });
+
+  it('stores observations and returns a target\'s newest first, and its latest', async () => {
+    const obs = (startedAt: string, sig: string) => ({
+      targetId: 'tgt', target: { name: 'tgt', address: '192.0.2.1' }, tool: 'traceroute' as const, method: 'udp' as const, vantage: 'v1', startedAt, durationMs: 10,
+      hops: [{ ttl: 1, probes: [{ ip: '10.0.0.1', rttMs: 1.5 }, { ip: null, rttMs: null }], sent: 2, received: 1, loss: 0.5 }],
+      reached: true, rtt: { min: 1, avg: 1, max: 1, stdev: 0 }, loss: 0, signature: sig, status: 'ok' as const,
+    });
+    store.observations.append(obs('2026-11-21T10:00:00.000Z', 'a'));
+    store.observations.append(obs('2026-11-21T10:01:00.000Z', 'b'));
+    store.observations.append({ ...obs('2026-11-21T10:02:00.000Z', 'c'), targetId: 'other' });
+    await store.flush();
+    const list = await store.observations.forTarget('tgt', { since: new Date('2026-11-21T09:00:00Z') });
+    expect(list.map((o) => o.signature)).toEqual(['b', 'a']);
+    expect(list[0]!.hops[0]!.probes[1]).toEqual({ ip: null, rttMs: null });
+    expect((await store.observations.latest('tgt'))?.signature).toBe('b');
+    expect(await store.observations.latest('nothing')).toBeNull();
+  });
+
   it('reports healthy with its masked URI', () => {
     const h = store.health();
     expect(h.status).toBe('up');

@@ -5,6 +5,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Service } from '../../core/lifecycle.js';
 import type { ComponentHealth } from '../../core/telemetry.js';
 import type { PathObservation } from '../../probe/types.js';
+import type { Target } from '../../probe/target.js';
 import {
   StorageUnavailableError,
   type MetaRepository,
@@ -12,6 +13,7 @@ import {
   type RouteEventRepository,
   type Storage,
   type StoredRouteEvent,
+  type TargetRepository,
   type TimeRange,
 } from '../repositories.js';
 import {
@@ -29,6 +31,7 @@ import { decodeRouteDoc, encodeRouteDoc } from './codec.js';
 export const COLLECTIONS = {
   routeEvents: 'route_events',
   observations: 'observations',
+  targets: 'targets',
   meta: 'meta',
 } as const;
 
@@ -87,6 +90,7 @@ export class MongoStore implements Storage, Service {
 
   readonly routeEvents: RouteEventRepository;
   readonly observations: ObservationRepository;
+  readonly targets: TargetRepository;
   readonly meta: MetaRepository;
 
   constructor(private readonly deps: MongoStoreDeps) {
@@ -101,6 +105,7 @@ export class MongoStore implements Storage, Service {
     );
     this.routeEvents = this.makeRouteEvents();
     this.observations = this.makeObservations();
+    this.targets = this.makeTargets();
     this.meta = this.makeMeta();
   }
 
@@ -325,6 +330,28 @@ export class MongoStore implements Storage, Service {
           return d ? toModel<PathObservation>(d) : null;
         }),
       deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
+    };
+  }
+
+  private makeTargets(): TargetRepository {
+    type Doc = Target & { _id: string };
+    const coll = () => this.readDb().collection<Doc>(COLLECTIONS.targets);
+    const strip = ({ _id, ...t }: Doc): Target => {
+      void _id;
+      return t as Target;
+    };
+    return {
+      list: () => this.read(async () => (await coll().find({}).sort({ _id: 1 }).toArray()).map(strip)),
+      get: (id) =>
+        this.read(async () => {
+          const d = await coll().findOne({ _id: id });
+          return d ? strip(d) : null;
+        }),
+      put: (t) =>
+        this.read(async () => {
+          await coll().replaceOne({ _id: t.id }, { ...t }, { upsert: true });
+        }),
+      remove: (id) => this.read(async () => (await coll().deleteOne({ _id: id })).deletedCount === 1),
     };
   }
 
