@@ -11,16 +11,7 @@
  * argument (the observations themselves are shared, not copied).
  */
 import type { PathObservation } from '../probe/types.js';
-import {
-  asPathOf,
-  endToEndCounts,
-  endToEndRttSamples,
-  hopAddresses,
-  hopCount,
-  methodKey,
-  observationTimeMs,
-  type ProbeCounts,
-} from './path.js';
+import { facts, methodKey, type ProbeCounts } from './path.js';
 import type { JudgePolicy } from './policy.js';
 import { summarize, type SampleSummary } from './stats.js';
 
@@ -30,6 +21,9 @@ export interface BaselineEntry {
   hopCount: number;
   /** Data-plane AS path (hop ASNs, repeats and unknowns collapsed). */
   asPath: number[];
+  asPathKey: string;
+  /** (TTL, address) pairs that answered, computed once so that rebuilding the window stays cheap. */
+  addresses: ReadonlyArray<readonly [number, string]>;
 }
 
 export interface Baseline {
@@ -59,7 +53,8 @@ export function emptyBaseline(targetId: string, key: string): Baseline {
 }
 
 export function toBaselineEntry(obs: PathObservation): BaselineEntry {
-  return { obs, timeMs: observationTimeMs(obs), hopCount: hopCount(obs), asPath: asPathOf(obs) };
+  const f = facts(obs);
+  return { obs, timeMs: f.timeMs, hopCount: f.hopCount, asPath: f.asPath, asPathKey: f.asPathKey, addresses: f.addresses };
 }
 
 /** A baseline learned from these observations (failed runs and other methods than the first are skipped). */
@@ -77,7 +72,7 @@ export function baselineFrom(observations: readonly PathObservation[], policy: J
  * return the baseline unchanged: the caller keeps one baseline per method.
  */
 export function updateBaseline(baseline: Baseline, obs: PathObservation, policy: JudgePolicy): Baseline {
-  if (obs.status !== 'ok' || methodKey(obs) !== baseline.methodKey) return baseline;
+  if (obs.status !== 'ok' || facts(obs).methodKey !== baseline.methodKey) return baseline;
   const entry = toBaselineEntry(obs);
   const newest = Math.max(entry.timeMs, baseline.entries[baseline.entries.length - 1]?.timeMs ?? -Infinity);
   const kept = baseline.entries.filter((e) => newest - e.timeMs <= policy.baselineMaxAgeMs);
@@ -105,16 +100,14 @@ function buildBaseline(targetId: string, key: string, entries: BaselineEntry[]):
   const asPaths = new Map<string, number>();
   let reachedCount = 0;
   for (const e of entries) {
-    for (const hop of e.obs.hops) {
-      let set = addressesByTtl.get(hop.ttl);
-      for (const ip of hopAddresses(hop)) {
-        if (set === undefined) addressesByTtl.set(hop.ttl, (set = new Set()));
-        set.add(ip);
-      }
+    for (const [ttl, ip] of e.addresses) {
+      let set = addressesByTtl.get(ttl);
+      if (set === undefined) addressesByTtl.set(ttl, (set = new Set()));
+      set.add(ip);
     }
     increment(signatures, e.obs.signature);
     increment(hopCounts, e.hopCount);
-    if (e.obs.reached && e.asPath.length > 0) increment(asPaths, asPathKey(e.asPath));
+    if (e.obs.reached && e.asPath.length > 0) increment(asPaths, e.asPathKey);
     if (e.obs.reached) reachedCount++;
   }
   return { targetId, methodKey: key, entries, addressesByTtl, signatures, hopCounts, asPaths, reachedCount };
@@ -147,8 +140,9 @@ export function baselineStats(baseline: Baseline): BaselineStats {
   const samples: number[] = [];
   const loss = { sent: 0, received: 0, fraction: 0 };
   for (const e of baseline.entries) {
-    for (const s of endToEndRttSamples(e.obs)) samples.push(s);
-    const c = endToEndCounts(e.obs);
+    const f = facts(e.obs);
+    for (const s of f.endToEndRtt) samples.push(s);
+    const c = f.endToEndCounts;
     loss.sent += c.sent;
     loss.received += c.received;
   }

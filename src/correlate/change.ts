@@ -12,7 +12,6 @@
  */
 import type { PathObservation } from '../probe/types.js';
 import {
-  asPathKey,
   emptyBaseline,
   mostCommon,
   rebaseline,
@@ -20,7 +19,7 @@ import {
   updateBaseline,
   type Baseline,
 } from './baseline.js';
-import { hopAddresses, methodKey } from './path.js';
+import { facts } from './path.js';
 import type { JudgePolicy } from './policy.js';
 
 export type OutsideReason = 'NEW_ADDRESS' | 'HOP_COUNT' | 'AS_PATH' | 'UNREACHABLE' | 'REACHABLE';
@@ -41,14 +40,11 @@ export function classifyObservation(baseline: Baseline, obs: PathObservation): O
   const newAddresses: Outside['newAddresses'] = [];
   let divergeTtl = Number.POSITIVE_INFINITY;
 
-  for (const hop of obs.hops) {
-    if (obs.reached && hop.ttl > entry.hopCount) break;
-    const known = baseline.addressesByTtl.get(hop.ttl);
-    for (const ip of hopAddresses(hop)) {
-      if (known?.has(ip) === true) continue;
-      newAddresses.push({ ttl: hop.ttl, ip });
-      divergeTtl = Math.min(divergeTtl, hop.ttl);
-    }
+  for (const [ttl, ip] of entry.addresses) {
+    if (obs.reached && ttl > entry.hopCount) break;
+    if (baseline.addressesByTtl.get(ttl)?.has(ip) === true) continue;
+    newAddresses.push({ ttl, ip });
+    divergeTtl = Math.min(divergeTtl, ttl);
   }
   if (newAddresses.length > 0) reasons.push('NEW_ADDRESS');
 
@@ -65,7 +61,7 @@ export function classifyObservation(baseline: Baseline, obs: PathObservation): O
   }
 
   if (obs.reached && entry.asPath.length > 0 && baseline.asPaths.size > 0) {
-    if (!baseline.asPaths.has(asPathKey(entry.asPath))) {
+    if (!baseline.asPaths.has(entry.asPathKey)) {
       reasons.push('AS_PATH');
       divergeTtl = Math.min(divergeTtl, firstAsDivergenceTtl(obs, mostCommon(baseline.asPaths) ?? ''));
     }
@@ -136,7 +132,7 @@ export function observe(
   if (obs.targetId !== undefined && obs.targetId !== state.targetId) {
     return { state, result: { status: 'skipped', why: 'other-target' } };
   }
-  const key = methodKey(obs);
+  const key = facts(obs).methodKey;
   const current = state.byMethod[key] ?? {
     baseline: emptyBaseline(state.targetId, key),
     established: false,

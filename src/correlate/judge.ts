@@ -21,7 +21,7 @@ import {
   type DegradationOrigin,
   type HopAggregate,
 } from './hops.js';
-import { asPathOf, endToEndCounts, endToEndRttSamples, hopCount, methodKey } from './path.js';
+import { facts, methodKey } from './path.js';
 import type { JudgePolicy } from './policy.js';
 import { isEffectiveWithdraw, toRouteEventRef, type RouteEventRef } from './route-ref.js';
 import { pctChange, round3, summarize, type SampleSummary } from './stats.js';
@@ -151,15 +151,14 @@ function describeSide(runs: PathObservation[]): Side {
   const asPaths = new Map<string, number>();
   let reached = 0;
   for (const obs of runs) {
-    for (const s of endToEndRttSamples(obs)) samples.push(s);
-    const c = endToEndCounts(obs);
-    sent += c.sent;
-    received += c.received;
+    const f = facts(obs);
+    for (const s of f.endToEndRtt) samples.push(s);
+    sent += f.endToEndCounts.sent;
+    received += f.endToEndCounts.received;
     if (!obs.reached) continue;
     reached++;
-    hopCounts.set(hopCount(obs), (hopCounts.get(hopCount(obs)) ?? 0) + 1);
-    const path = asPathOf(obs);
-    if (path.length > 0) asPaths.set(asPathKey(path), (asPaths.get(asPathKey(path)) ?? 0) + 1);
+    hopCounts.set(f.hopCount, (hopCounts.get(f.hopCount) ?? 0) + 1);
+    if (f.asPathKey !== '') asPaths.set(f.asPathKey, (asPaths.get(f.asPathKey) ?? 0) + 1);
   }
   const asKey = mostCommon(asPaths);
   return {
@@ -252,12 +251,13 @@ function toEvidenceHops(agg: readonly HopAggregate[]): EvidenceHop[] {
   }));
 }
 
-/** The runs showing the most common signature: the path as a reader would draw it. */
-function typicalRuns(runs: readonly PathObservation[]): PathObservation[] {
+/** Hops of the runs showing the most common signature: the path as a reader would draw it. */
+function typicalAggregate(side: Side): HopAggregate[] {
   const counts = new Map<string, number>();
-  for (const o of runs) counts.set(o.signature, (counts.get(o.signature) ?? 0) + 1);
+  for (const o of side.runs) counts.set(o.signature, (counts.get(o.signature) ?? 0) + 1);
   const sig = mostCommon(counts);
-  return runs.filter((o) => o.signature === sig);
+  const typical = side.runs.filter((o) => o.signature === sig);
+  return typical.length === side.runs.length ? side.aggregate : aggregateHops(typical);
 }
 
 function firstDifferingTtl(oldPath: readonly EvidenceHop[], newPath: readonly EvidenceHop[]): number | null {
@@ -301,8 +301,8 @@ export function judge(
     hops: { before: b.hops, after: a.hops },
     asPath: { before: b.asPath, after: a.asPath },
   };
-  const oldPath = toEvidenceHops(aggregateHops(typicalRuns(b.runs)));
-  const newPath = toEvidenceHops(aggregateHops(typicalRuns(a.runs)));
+  const oldPath = toEvidenceHops(typicalAggregate(b));
+  const newPath = toEvidenceHops(typicalAggregate(a));
   const evidence: VerdictEvidence = {
     methodBefore: like.methodBefore,
     methodAfter: like.methodAfter,

@@ -111,3 +111,44 @@ export function endToEndCounts(obs: PathObservation): ProbeCounts {
   for (const hop of obs.hops) sent = Math.max(sent, hopSent(hop));
   return { sent, received: 0 };
 }
+
+/** Everything the correlator derives from one run, computed once. */
+export interface ObservationFacts {
+  methodKey: string;
+  timeMs: number;
+  hopCount: number;
+  asPath: number[];
+  /** asPath joined with spaces ("65001 65002"); "" when no hop is annotated. */
+  asPathKey: string;
+  /** (TTL, address) pairs that answered. */
+  addresses: ReadonlyArray<readonly [number, string]>;
+  endToEndRtt: number[];
+  endToEndCounts: ProbeCounts;
+}
+
+const factsCache = new WeakMap<PathObservation, ObservationFacts>();
+
+/**
+ * Memoized per observation object. Observations are treated as immutable
+ * values once produced (parsers and storage build new objects), so the cache,
+ * keyed by identity and weak, cannot go stale and never leaks.
+ */
+export function facts(obs: PathObservation): ObservationFacts {
+  let f = factsCache.get(obs);
+  if (f !== undefined) return f;
+  const addresses: Array<readonly [number, string]> = [];
+  for (const hop of obs.hops) for (const ip of hopAddresses(hop)) addresses.push([hop.ttl, ip]);
+  const asPath = asPathOf(obs);
+  f = {
+    methodKey: methodKey(obs),
+    timeMs: observationTimeMs(obs),
+    hopCount: hopCount(obs),
+    asPath,
+    asPathKey: asPath.join(' '),
+    addresses,
+    endToEndRtt: endToEndRttSamples(obs),
+    endToEndCounts: endToEndCounts(obs),
+  };
+  factsCache.set(obs, f);
+  return f;
+}
