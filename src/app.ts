@@ -19,6 +19,8 @@ import { ExabgpFeed } from './ingest/exabgp-feed.js';
 import { peerKey, PeerRegistry } from './ingest/peers.js';
 import { RoutePipeline } from './ingest/pipeline.js';
 import { Rib } from './rib/index.js';
+import { ProbeService } from './probe/service.js';
+import { registerTargetRoutes } from './http/routes/targets.js';
 import { MongoStore } from './storage/mongo/store.js';
 import { RetentionJob } from './storage/retention.js';
 
@@ -44,6 +46,7 @@ export class App {
   readonly pipeline: RoutePipeline;
   readonly bmp: BmpStation | null;
   readonly exabgp: ExabgpFeed | null;
+  readonly prober: ProbeService | null;
   readonly version = packageVersion();
   private readonly manager: ServiceManager;
 
@@ -130,6 +133,21 @@ export class App {
           .reduce((n, p) => n + p.ipv4 + p.ipv6, 0),
     });
 
+    this.prober = config.probing.enabled
+      ? new ProbeService({
+          config: config.probing,
+          vantage: config.instance.name,
+          storage: this.storage,
+          rib: { covering: (address) => this.rib.lookup(address), originAsn: (address) => this.rib.originAsn(address) },
+          bus: this.bus,
+          telemetry: this.telemetry,
+          log: componentLogger(this.log, 'prober'),
+          clock,
+        })
+      : null;
+    if (this.prober) registerTargetRoutes(this.http.server, { prober: this.prober, storage: this.storage });
+    else this.telemetry.registerHealth('prober', () => ({ status: 'disabled' }));
+
     let live: LiveChannel | null = null;
     const services: Service[] = [
       this.storage,
@@ -138,6 +156,7 @@ export class App {
       ...(this.bmp ? [this.bmp] : []),
       ...(this.exabgp ? [this.exabgp] : []),
       serviceOf('ingest', () => {}, () => this.pipeline.stop()),
+      ...(this.prober ? [this.prober] : []),
       this.http,
       serviceOf(
         'live',

@@ -6,6 +6,7 @@ import { replayBmpCommand } from './cli/replay.js';
 import { exabgpBridgeCommand } from './cli/exabgp-bridge.js';
 import { decodeCommand } from './cli/decode.js';
 import { parseCommand, PARSE_FORMATS } from './cli/parse.js';
+import { probeCommand, type ProbeCliOptions } from './cli/probe.js';
 
 const program = new Command()
   .name('smoketrace')
@@ -42,6 +43,20 @@ program
   .option('--method <method>', 'the probing method, when the output cannot tell (udp, icmp, tcp)')
   .description('print the PathObservation JSON of a saved traceroute/mtr/tcptraceroute/scamper/tracepath output')
   .action((format: string, file: string, opts: { target?: string; method?: string }) => parseCommand(format, file, opts));
+
+program
+  .command('probe')
+  .argument('<target>', 'an IP address or a hostname')
+  .option('--tool <tool>', 'traceroute | mtr | tcptraceroute | scamper', 'traceroute')
+  .option('--method <method>', 'traceroute/mtr: udp | icmp | tcp; scamper: icmp-paris | udp-paris | tcp')
+  .option('--port <port>', 'destination port for tcp methods')
+  .option('--probes <n>', 'probes per hop', '3')
+  .option('--max-hops <n>', 'maximum TTL', '30')
+  .option('--timeout <sec>', 'kill the tool after this many seconds', '30')
+  .option('-4, --ipv4', 'resolve to IPv4')
+  .option('-6, --ipv6', 'resolve to IPv6')
+  .description('run one probe now with a real tool and print its PathObservation JSON')
+  .action((target: string, opts: ProbeCliOptions) => probeCommand(target, opts));
 
 const replay = program.command('replay').description('send recorded feeds to a running daemon');
 replay

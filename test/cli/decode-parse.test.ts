@@ -58,3 +58,22 @@ describe('smoketrace parse', () => {
     expect(stderr).toMatch(/smoketrace parse: .*mtr JSON/);
   });
 });
+
+describe('smoketrace probe', () => {
+  it('runs a real traceroute to loopback and prints the observation', async () => {
+    const d = runCli(['probe', '127.0.0.1', '--tool', 'traceroute', '--method', 'icmp', '--timeout', '15'], {});
+    let out = '';
+    d.child.stdout!.removeAllListeners('data');
+    d.child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    expect((await d.exited).code).toBe(0);
+    const obs = JSON.parse(out) as { status: string; reached: boolean; tool: string; hops: Array<{ probes: Array<{ ip: string }> }> };
+    expect(obs).toMatchObject({ status: 'ok', reached: true, tool: 'traceroute' });
+    expect(obs.hops[0]!.probes[0]!.ip).toBe('127.0.0.1');
+  });
+
+  it('refuses a target that is not an address or a hostname, before anything runs', async () => {
+    const d = runCli(['probe', '$(reboot)'], {});
+    expect((await d.exited).code).toBe(1);
+    expect(d.stderr).toMatch(/invalid probe: host/);
+  });
+});

@@ -1,0 +1,119 @@
+import Boom from '@hapi/boom';
+import type { ResponseToolkit, Server } from '@hapi/hapi';
+import { z } from 'zod';
+import type { ProbeService, TargetChange } from '../../probe/service.js';
+import type { Storage } from '../../storage/repositories.js';
+import { failAction, zod } from '../validate.js';
+
+const idParams = z.object({ id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a target id (slug)') });
+const rangeQuery = z.strictObject({
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+const probeQuery = z.strictObject({ wait: z.enum(['true', 'false']).default('true') });
+
+function changeResponse(h: ResponseToolkit, r: TargetChange, okStatus: number) {
+  if (r.ok) return h.response(r.target).code(okStatus);
+  const boom = r.status === 404 ? Boom.notFound(r.problems[0]?.message) : r.status === 409 ? Boom.conflict(r.problems[0]?.message) : Boom.badRequest(r.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+  (boom.output.payload as unknown as Record<string, unknown>).problems = r.problems;
+  throw boom;
+}
+
+/** /api/targets: list, add, change, remove, probe now, observations and the latest path. */
+export function registerTargetRoutes(server: Server, deps: { prober: ProbeService; storage: Storage }): void {
+  const { prober, storage } = deps;
+  const withId = { params: zod(idParams), failAction };
+  const target = (id: string) => {
+    const t = prober.get(id);
+    if (!t) throw Boom.notFound(`no target "${id}"`);
+    return t;
+  };
+
+  server.route([
+    {
+      method: 'GET',
+      path: '/api/targets',
+      options: { description: 'All targets (configuration and API)', tags: ['api', 'targets'] },
+      handler: () => ({ targets: prober.list() }),
+    },
+    {
+      method: 'POST',
+      path: '/api/targets',
+      options: { description: 'Add a target (validated; every problem reported)', tags: ['api', 'targets'], payload: { allow: 'application/json', maxBytes: 64 * 1024 } },
+      handler: async (req, h) => changeResponse(h, await prober.put(req.payload), 201),
+    },
+    {
+      method: 'GET',
+      path: '/api/targets/{id}',
+      options: { description: 'One target', tags: ['api', 'targets'], validate: withId },
+      handler: (req) => target(req.params.id as string),
+    },
+    {
+      method: 'PUT',
+      path: '/api/targets/{id}',
+      options: { description: 'Replace an API target', tags: ['api', 'targets'], validate: withId, payload: { allow: 'application/json', maxBytes: 64 * 1024 } },
+      handler: async (req, h) => changeResponse(h, await prober.put(req.payload, req.params.id as string), 200),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/targets/{id}',
+      options: { description: 'Remove an API target', tags: ['api', 'targets'], validate: withId },
+      handler: async (req, h) => {
+        changeResponse(h, await prober.remove(req.params.id as string), 200);
+        return h.response().code(204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/targets/{id}/probe',
+      options: {
+        description: 'Probe now; waits for the observation unless ?wait=false (then 202)',
+        tags: ['api', 'targets'],
+        validate: { ...withId, query: zod(probeQuery) },
+      },
+      handler: async (req, h) => {
+        const id = req.params.id as string;
+        target(id);
+        const run = prober.runNow(id, 'api');
+        if ((req.query as z.infer<typeof probeQuery>).wait === 'false') {
+          void run.catch(() => {});
+          return h.response({ accepted: true, target: id }).code(202);
+        }
+        const r = await run;
+        // Answer once the observation is written, so a following GET sees it.
+        await storage.flush();
+        if (r.ok) return { observation: r.observation, joined: r.joined };
+        throw r.code === 'UNKNOWN_TARGET' || r.code === 'REMOVED' ? Boom.notFound(r.message) : r.code === 'QUEUE_FULL' || r.code === 'STOPPED' ? Boom.serverUnavailable(r.message) : Boom.conflict(r.message);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/targets/{id}/observations',
+      options: { description: 'Observations of a target, newest first', tags: ['api', 'targets'], validate: { ...withId, query: zod(rangeQuery) } },
+      handler: async (req) => {
+        const id = req.params.id as string;
+        target(id);
+        const q = req.query as z.infer<typeof rangeQuery>;
+        const observations = await storage.observations.forTarget(id, {
+          ...(q.since ? { since: new Date(q.since) } : {}),
+          ...(q.until ? { until: new Date(q.until) } : {}),
+          limit: q.limit,
+        });
+        return { target: id, observations };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/targets/{id}/latest',
+      options: { description: 'The latest path of a target', tags: ['api', 'targets'], validate: withId },
+      handler: async (req) => {
+        const id = req.params.id as string;
+        target(id);
+        const latest = await storage.observations.latest(id);
+        if (!latest) throw Boom.notFound(`no observation of "${id}" yet`);
+        return latest;
+      },
+    },
+  ]);
+}

@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import type { ProbingConfig } from '../config/schema.js';
+import type { EventBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { SmokeTraceEvents } from '../core/events.js';
+import type { Service } from '../core/lifecycle.js';
+import type { Telemetry } from '../core/telemetry.js';
+import type { Storage } from '../storage/repositories.js';
+import { annotateHops, type OriginLookup } from './annotate.js';
+import { resolveTarget } from './resolve.js';
+import { ProbeScheduler, type OnDemandReason, type RunContext, type RunNowResult } from './scheduler.js';
+import { validateTargetInput, type Target, type ValidationProblem } from './target.js';
+import { runProbe, type RunOptions } from './tools/index.js';
+import type { PathObservation } from './types.js';
+
+export interface ProbeServiceDeps {
+  config: ProbingConfig;
+  vantage: string;
+  storage: Storage;
+  rib: OriginLookup;
+  bus: EventBus<SmokeTraceEvents>;
+  telemetry: Telemetry;
+  log: Logger;
+  clock: Clock;
+  /** Test seam: replaces the real tool runner. */
+  runOptions?: Partial<RunOptions>;
+}
+
+export type TargetChange = { ok: true; target: Target } | { ok: false; status: 400 | 404 | 409; problems: ValidationProblem[] };
+
+/**
+ * Scheduled and on-demand probing: config targets plus API targets (stored in
+ * MongoDB), each resolved at every run, measured by the real tool, annotated
+ * with origin ASes from the live RIB, stored, and published on the bus.
+ */
+export class ProbeService implements Service {
+  readonly name = 'prober';
+  readonly scheduler: ProbeScheduler;
+  private readonly targets = new Map<string, Target>();
+
+  constructor(private readonly deps: ProbeServiceDeps) {
+    const { config, clock, log, vantage } = deps;
+    this.scheduler = new ProbeScheduler({
+      clock,
+      run: (target, ctx) => this.run(target, ctx),
+      resolve: (target, signal) => resolveTarget(target, config.addressPolicy, { signal }),
+      onObservation: (obs, info) => this.record(obs, info.target),
+      concurrency: config.concurrency,
+      jitterPct: config.jitterPct,
+      vantage,
+      log,
+    });
+  }
+
+  async start(): Promise<void> {
+    for (const t of this.deps.config.targets) this.targets.set(t.id, t);
+    if (this.deps.storage.isAvailable()) {
+      for (const t of await this.deps.storage.targets.list()) {
+        if (this.targets.has(t.id)) {
+          this.deps.log.warn({ target: t.id }, 'stored API target shadowed by a config target of the same id');
+          continue;
+        }
+        this.targets.set(t.id, t);
+      }
+    }
+    this.scheduler.setTargets([...this.targets.values()]);
+    this.deps.bus.on('probe.request', 'prober', (req) => {
+      void this.runNow(req.targetId, req.reason === 'bgp-trigger' ? 'bgp' : req.reason === 'cli' ? 'manual' : 'api');
+    });
+    this.deps.telemetry.registerHealth('prober', () => ({ status: 'up', details: { ...this.scheduler.stats(), targets: this.targets.size } }));
+    this.scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    this.deps.bus.off('prober');
+    this.deps.telemetry.unregisterHealth('prober');
+    await this.scheduler.stop();
+  }
+
+  list(): Target[] {
+    return [...this.targets.values()];
+  }
+
+  get(id: string): Target | undefined {
+    return this.targets.get(id);
+  }
+
+  runNow(id: string, reason: OnDemandReason): Promise<RunNowResult> {
+    return this.scheduler.runNow(id, reason);
+  }
+
+  /** Adds (or, with id, replaces) an API target; config targets cannot be changed here. */
+  async put(input: unknown, id?: string): Promise<TargetChange> {
+    const body = typeof input === 'object' && input !== null ? { ...(input as Record<string, unknown>) } : input;
+    if (id !== undefined && typeof body === 'object' && body !== null) {
+      const given = (body as { id?: unknown }).id;
+      if (given !== undefined && given !== id) return { ok: false, status: 400, problems: [{ path: 'id', message: `the body's id "${String(given)}" differs from the URL's "${id}"` }] };
+      (body as Record<string, unknown>).id = id;
+    }
+    if (typeof body === 'object' && body !== null) (body as Record<string, unknown>).source = 'api';
+    const v = validateTargetInput(body, this.deps.config.addressPolicy);
+    if (!v.ok) return { ok: false, status: 400, problems: v.problems };
+    const existing = this.targets.get(v.target.id);
+    if (existing?.source === 'config') return { ok: false, status: 409, problems: [{ path: 'id', message: `"${v.target.id}" is defined in the configuration file and cannot be changed through the API` }] };
+    if (id === undefined && existing) return { ok: false, status: 409, problems: [{ path: 'id', message: `a target "${v.target.id}" exists already (PUT /api/targets/${v.target.id} changes it)` }] };
+    if (id !== undefined && !existing) return { ok: false, status: 404, problems: [{ path: 'id', message: `no target "${id}"` }] };
+    await this.deps.storage.targets.put(v.target);
+    this.targets.set(v.target.id, v.target);
+    this.scheduler.upsert(v.target);
+    return { ok: true, target: v.target };
+  }
+
+  async remove(id: string): Promise<TargetChange> {
+    const t = this.targets.get(id);
+    if (!t) return { ok: false, status: 404, problems: [{ path: 'id', message: `no target "${id}"` }] };
+    if (t.source === 'config') return { ok: false, status: 409, problems: [{ path: 'id', message: `"${id}" is defined in the configuration file` }] };
+    await this.deps.storage.targets.remove(id);
+    this.targets.delete(id);
+    this.scheduler.remove(id);
+    return { ok: true, target: t };
+  }
+
+  private async run(target: Target, ctx: RunContext): Promise<PathObservation> {
+    const family = ctx.address.includes(':') ? 6 : 4;
+    const obs = await runProbe(
+      {
+        tool: target.tool,
+        address: ctx.address,
+        method: target.method,
+        probesPerHop: target.probesPerHop,
+        maxHops: target.maxHops,
+        // Seconds to wait for each probe's reply: 2 s, the usual for Internet paths, unless the run is short.
+        waitSec: target.timeoutSec < 10 ? 1 : 2,
+        firstTtl: target.firstTtl,
+        ...(target.port !== undefined ? { port: target.port } : {}),
+        ipVersion: family,
+        targetName: target.name,
+      },
+      { signal: ctx.signal, timeoutMs: ctx.timeoutMs, vantage: this.deps.vantage, now: () => this.deps.clock.now(), ...this.deps.runOptions },
+    );
+    return obs;
+  }
+
+  /** Every finished run, failed ones included: annotated, stored, published. */
+  private record(obs: PathObservation, target: Target): void {
+    const labelled = { ...obs, targetId: target.id, ...(Object.keys(target.labels).length ? { labels: target.labels } : {}) };
+    const annotated = annotateHops(labelled, this.deps.rib);
+    if (annotated.status === 'failed') this.deps.telemetry.rejected('prober', annotated.error?.code ?? 'failed');
+    this.deps.storage.observations.append(annotated);
+    this.deps.bus.emit('observation', annotated);
+  }
+}
