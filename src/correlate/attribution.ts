@@ -63,6 +63,10 @@ function peerKey(router: string, p: PeerRef): string {
  * that concern the target: announces/withdraws of a prefix overlapping the
  * target prefix or a prefix of a changed hop, and peer downs of peers that sent
  * such routes. Chronological.
+ *
+ * With `priorState` (default), each (peer, prefix) changed in the window also
+ * gets its latest earlier event, so that "the path before" is known even when
+ * it was announced long ago (pass the RIB's routes as announces among `events`).
  */
 export function relevantRouteEvents(
   events: readonly RouteEvent[],
@@ -71,6 +75,7 @@ export function relevantRouteEvents(
   changeTime: number,
   windowBeforeMs: number,
   windowAfterMs: number,
+  opts: { priorState?: boolean } = {},
 ): RouteEvent[] {
   const watched = [targetPrefix, ...changedHopPrefixes]
     .flatMap((p) => (p === null ? [] : [parsePrefix(p)]))
@@ -79,18 +84,31 @@ export function relevantRouteEvents(
     const parsed = parsePrefix(prefix);
     return parsed !== null && watched.some((w) => overlaps(w, parsed));
   };
-  const peersWithRoutes = new Set<string>();
-  for (const e of events) if (isRouteChange(e) && matches(e.prefix)) peersWithRoutes.add(peerKey(e.router, e.peer));
   const from = changeTime - windowBeforeMs;
   const to = changeTime + windowAfterMs;
-  return events
-    .filter((e) => {
+  const routeKey = (e: Extract<RouteEvent, { type: 'announce' | 'withdraw' }>) => `${peerKey(e.router, e.peer)}#${e.prefix}`;
+  const relevant = events.filter((e) => isRouteChange(e) && matches(e.prefix)) as Array<
+    Extract<RouteEvent, { type: 'announce' | 'withdraw' }>
+  >;
+  const peersWithRoutes = new Set(relevant.map((e) => peerKey(e.router, e.peer)));
+  const inWindow = (e: RouteEvent) => {
+    const t = Date.parse(e.time);
+    return t >= from && t <= to;
+  };
+  const picked = new Set<RouteEvent>(relevant.filter(inWindow));
+  for (const e of events) if (e.type === 'peer_down' && inWindow(e) && peersWithRoutes.has(peerKey(e.router, e.peer))) picked.add(e);
+  if (opts.priorState !== false) {
+    const changedKeys = new Set([...picked].flatMap((e) => (isRouteChange(e) ? [routeKey(e)] : [])));
+    const prior = new Map<string, RouteEvent>();
+    for (const e of relevant) {
       const t = Date.parse(e.time);
-      if (!(t >= from && t <= to)) return false;
-      if (isRouteChange(e)) return matches(e.prefix);
-      return e.type === 'peer_down' && peersWithRoutes.has(peerKey(e.router, e.peer));
-    })
-    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+      const key = routeKey(e);
+      const seen = prior.get(key);
+      if (t < from && changedKeys.has(key) && (seen === undefined || Date.parse(seen.time) <= t)) prior.set(key, e);
+    }
+    for (const e of prior.values()) picked.add(e);
+  }
+  return [...picked].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
 
 export interface PeerPathChange {

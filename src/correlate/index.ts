@@ -12,3 +12,4 @@ export * from './attribution.js';
 export * from './sentence.js';
 export * from './alerts.js';
 export * from './signals.js';
+export * from './pipeline.js';

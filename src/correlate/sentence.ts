@@ -189,3 +189,16 @@ export function describeWithdrawal(w: WithdrawalInput): string {
 export function flappingSentence(opens: number, windowMs: number): string {
   return `This problem is flapping: it appeared ${opens} times in the last ${Math.round(windowMs / 60_000)} minutes.`;
 }
+
+/** Sentences for the absolute end-to-end conditions (signals.conditionSignals). */
+export function describeCondition(
+  kind: 'unreachable' | 'latency' | 'loss',
+  targetName: string,
+  n: { runs: number; medianMs?: number; thresholdMs?: number; lossPct?: number; sent?: number; thresholdPct?: number },
+): string {
+  if (kind === 'unreachable') return `${targetName} does not answer: none of the last ${n.runs} runs reached it.`;
+  if (kind === 'latency') {
+    return `Median latency to ${targetName} is ${formatMs(n.medianMs ?? 0)}, at or above the ${formatMs(n.thresholdMs ?? 0)} alert threshold.`;
+  }
+  return `Packet loss to ${targetName} is ${formatPct(n.lossPct ?? 0)} over ${n.sent ?? 0} probes, at or above the ${formatPct(n.thresholdPct ?? 0)} alert threshold.`;
+}

@@ -11,6 +11,7 @@ import type { AlertEvidence, AlertSignal } from './alerts.js';
 import type { Verdict } from './judge.js';
 import { endToEndCounts, endToEndRttSamples } from './path.js';
 import type { JudgePolicy } from './policy.js';
+import { describeCondition } from './sentence.js';
 import { median } from './stats.js';
 import type { PathObservation } from '../probe/types.js';
 
@@ -36,11 +37,6 @@ export function changeSignals(targetId: string, v: Verdict, summary: string): Al
   return out;
 }
 
-export interface ConditionSummaries {
-  unreachable?: string;
-  latency?: string;
-  loss?: string;
-}
 
 /**
  * End-to-end conditions on the latest runs (of one method): unreachable when
@@ -52,7 +48,7 @@ export function conditionSignals(
   targetId: string,
   recent: readonly PathObservation[],
   policy: JudgePolicy,
-  summaries: ConditionSummaries = {},
+  targetName: string = targetId,
 ): AlertSignal[] {
   const runs = recent.filter((o) => o.status === 'ok');
   if (runs.length === 0) return [];
@@ -69,13 +65,15 @@ export function conditionSignals(
   const med = samples.length === 0 ? null : median(samples);
   const lossPct = sent === 0 ? 0 : (1 - received / sent) * 100;
   const out: AlertSignal[] = [
-    { targetId, kind: 'unreachable', active: unreachable, summary: summaries.unreachable ?? '', evidence },
+    { targetId, kind: 'unreachable', active: unreachable, summary: describeCondition('unreachable', targetName, { runs: runs.length }), evidence },
   ];
   if (med !== null && samples.length >= policy.minRttSamples) {
-    out.push({ targetId, kind: 'latency', active: med >= policy.latencyAlertMs, summary: summaries.latency ?? '', numbers: { medianMs: med }, evidence });
+    const summary = describeCondition('latency', targetName, { runs: runs.length, medianMs: med, thresholdMs: policy.latencyAlertMs });
+    out.push({ targetId, kind: 'latency', active: med >= policy.latencyAlertMs, summary, numbers: { medianMs: med }, evidence });
   }
   if (!unreachable && sent >= policy.minLossSamples) {
-    out.push({ targetId, kind: 'loss', active: lossPct >= policy.lossAlertPct, summary: summaries.loss ?? '', numbers: { lossPct, sent, received }, evidence });
+    const summary = describeCondition('loss', targetName, { runs: runs.length, lossPct, sent, thresholdPct: policy.lossAlertPct });
+    out.push({ targetId, kind: 'loss', active: lossPct >= policy.lossAlertPct, summary, numbers: { lossPct, sent, received }, evidence });
   }
   return out;
 }

@@ -117,14 +117,28 @@ describe('relevantRouteEvents', () => {
     { type: 'peer_down', source: 'bmp', time: new Date(T0 + 9 * MIN).toISOString(), router: 'lab', peer: peer('10.0.0.9', 64999), reasonCode: 3, reason: 'x' },
   ];
 
+  const show = (got: RouteEvent[]) => got.map((e) => `${e.type} ${'prefix' in e ? e.prefix : e.router}`);
+
   it('keeps covering and more-specific prefixes in the window, peer downs of involved peers, in time order', () => {
-    const got = relevantRouteEvents(events, '10.99.100.0/24', [], change, 10 * MIN, 2 * MIN);
-    expect(got.map((e) => `${e.type} ${'prefix' in e ? e.prefix : e.router}`)).toEqual([
+    const got = relevantRouteEvents(events, '10.99.100.0/24', [], change, 10 * MIN, 2 * MIN, { priorState: false });
+    expect(show(got)).toEqual([
       'announce 10.99.0.0/16',
       'announce 10.99.100.0/24',
       'peer_down lab',
       'announce 10.99.100.128/25',
     ]);
+  });
+
+  it('adds, per changed route, its latest state before the window (the path before)', () => {
+    const got = relevantRouteEvents(events, '10.99.100.0/24', [], change, 10 * MIN, 2 * MIN);
+    expect(show(got)).toEqual([
+      'withdraw 10.99.100.0/24',
+      'announce 10.99.0.0/16',
+      'announce 10.99.100.0/24',
+      'peer_down lab',
+      'announce 10.99.100.128/25',
+    ]);
+    expect(got[0]?.time).toBe(new Date(T0 - 30 * MIN).toISOString());
   });
 
   it('adds prefixes of changed hops', () => {

@@ -17,6 +17,8 @@ export interface HopSpec {
   /** One address, ECMP alternatives (probe i answers from ip[i % n]), or null for a silent hop. */
   ip: string | string[] | null;
   asn?: number | null;
+  /** RIB annotation of the hop's address. */
+  prefix?: string;
   rtt: number;
 }
 
@@ -94,6 +96,7 @@ function buildHop(spec: HopSpec, ttl: number, probes: number, lost: number, isLa
     loss: 1 - rtts.length / probes,
     asn: spec.ip === null ? null : (spec.asn ?? null),
   };
+  if (spec.prefix !== undefined) hop.prefix = spec.prefix;
   if (rtts.length > 0) {
     const avg = rtts.reduce((x, y) => x + y, 0) / rtts.length;
     hop.rtt = { min: Math.min(...rtts), avg, max: Math.max(...rtts), stdev: 0 };

@@ -1,0 +1,101 @@
+/**
+ * One observation through the whole pure core: change detection, and on a
+ * confirmed change the route events of its window, the verdict, the
+ * attribution, the sentence and the alert signals. The service (I/O shell)
+ * feeds the signals to alerts.step() and stores what comes out.
+ */
+import type { RouteEvent } from '../../bgp/types.js';
+import type { PathObservation } from '../probe/types.js';
+import type { AlertSignal } from './alerts.js';
+import { attribute, relevantRouteEvents, type Attribution } from './attribution.js';
+import { observe, type ChangeResult, type ChangeState, type PathChange } from './change.js';
+import { judge, type Verdict } from './judge.js';
+import { facts } from './path.js';
+import type { JudgePolicy } from './policy.js';
+import { describeVerdict, type AsNames } from './sentence.js';
+import { changeSignals, conditionSignals } from './signals.js';
+
+export interface AssessContext {
+  policy: JudgePolicy;
+  nowMs: number;
+  targetName: string;
+  /** The target's covering prefix from the RIB; null: taken from the destination hop's `prefix` annotation. */
+  targetPrefix: string | null;
+  /** Recent route events, chronological, with the RIB's routes at the window start first (as announces). */
+  routeEvents: readonly RouteEvent[];
+  asNames?: AsNames;
+  /** ASNs never blamed (the operator's own). */
+  ignoreAsns?: readonly number[];
+}
+
+export interface Assessment {
+  state: ChangeState;
+  result: ChangeResult;
+  /** Set on a confirmed change. */
+  verdict: Verdict | null;
+  attribution: Attribution | null;
+  sentence: string | null;
+  routeEvents: RouteEvent[];
+  signals: AlertSignal[];
+}
+
+/** Prefixes annotated on the hops from the divergence on (where routing may have moved). */
+function changedHopPrefixes(change: PathChange): string[] {
+  const out = new Set<string>();
+  for (const obs of change.after) {
+    for (const hop of obs.hops) if (hop.ttl >= change.divergeTtl && hop.prefix != null) out.add(hop.prefix);
+  }
+  return [...out];
+}
+
+function destinationPrefix(observations: readonly PathObservation[]): string | null {
+  for (const obs of [...observations].reverse()) {
+    const last = obs.hops[obs.hops.length - 1];
+    if (obs.reached && last?.prefix != null) return last.prefix;
+  }
+  return null;
+}
+
+export function assess(state: ChangeState, obs: PathObservation, ctx: AssessContext): Assessment {
+  const { state: next, result } = observe(state, obs, ctx.policy);
+  const track = next.byMethod[facts(obs).methodKey];
+  const recent = [...(track?.baseline.entries.map((e) => e.obs) ?? []), ...(track?.pending ?? [])].slice(-ctx.policy.confirmAfter);
+  const targetId = state.targetId;
+  const signals = result.status === 'skipped' ? [] : conditionSignals(targetId, recent, ctx.policy, ctx.targetName);
+  if (result.status !== 'confirmed') {
+    return { state: next, result, verdict: null, attribution: null, sentence: null, routeEvents: [], signals };
+  }
+  const change = result.change;
+  const prefix = ctx.targetPrefix ?? destinationPrefix([...change.before, ...change.after]);
+  const events = relevantRouteEvents(
+    ctx.routeEvents,
+    prefix,
+    changedHopPrefixes(change),
+    change.changeTimeMs,
+    ctx.policy.routeWindowBeforeMs,
+    ctx.policy.routeWindowAfterMs,
+  );
+  const verdict = judge(change.before, change.after, events, ctx.policy);
+  const attribution = attribute(verdict, events, { ignoreAsns: ctx.ignoreAsns ?? [] });
+  const sentence = describeVerdict({
+    targetName: ctx.targetName,
+    verdict,
+    attribution,
+    changeTimeMs: change.changeTimeMs,
+    nowMs: ctx.nowMs,
+    ...(ctx.asNames === undefined ? {} : { asNames: ctx.asNames }),
+  });
+  return {
+    state: next,
+    result,
+    verdict,
+    attribution,
+    sentence,
+    routeEvents: events,
+    signals: [
+      ...changeSignals(targetId, verdict, sentence),
+      // The verdict's sentence says more (cause, responsible AS) than the bare condition's.
+      ...signals.map((s) => (s.kind === 'unreachable' && s.active ? { ...s, summary: sentence } : s)),
+    ],
+  };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { RouteEvent } from '../../bgp/types.js';
+import { EMPTY_ALERT_STATE, step, type AlertState } from '../../src/correlate/alerts.js';
+import { emptyChangeState } from '../../src/correlate/change.js';
+import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
+import { assess, type Assessment, type AssessContext } from '../../src/correlate/pipeline.js';
+import type { PathObservation } from '../../src/probe/types.js';
+import { CUT, LONG, MIN, SHORT, T0, announce, peer, series, withdraw } from './builders.js';
+
+const lab = peer('10.99.1.1', 65001);
+const PREFIX = '10.99.100.0/24';
+const withPrefix = (specs: typeof SHORT) => specs.map((h) => (h.ip === '10.99.100.10' ? { ...h, prefix: PREFIX } : h));
+
+function feed(runs: PathObservation[], events: RouteEvent[], targetPrefix: string | null): Assessment[] {
+  let state = emptyChangeState('shop');
+  const out: Assessment[] = [];
+  for (const obs of runs) {
+    const ctx: AssessContext = {
+      policy: DEFAULT_POLICY,
+      nowMs: Date.parse(obs.startedAt),
+      targetName: 'shop.example',
+      targetPrefix,
+      routeEvents: events,
+      asNames: { 65002: 'Lab Two' },
+    };
+    const a = assess(state, obs, ctx);
+    state = a.state;
+    out.push(a);
+  }
+  return out;
+}
+
+describe('assess (the whole pure core on one observation)', () => {
+  it('lab: short -> long after the route changed: verdict, attribution, sentence, signals, alerts', () => {
+    const events = [
+      announce(lab, PREFIX, [65001, 65002], -60),
+      announce(lab, '192.0.2.0/24', [65001, 64999], 3),
+      announce(lab, PREFIX, [65001, 65003, 65004, 65002], 3),
+    ];
+    const results = feed([...series(withPrefix(SHORT), 3, 0), ...series(withPrefix(LONG), 2, 4)], events, null);
+    expect(results.map((r) => r.result.status)).toEqual(['learning', 'learning', 'learning', 'pending', 'confirmed']);
+    expect(results.slice(0, 4).every((r) => r.verdict === null)).toBe(true);
+
+    const done = results[4]!;
+    // The RIB state from an hour before (the path before) and the change; not the unrelated prefix.
+    expect(done.routeEvents.map((e) => ('prefix' in e ? `${e.prefix} ${e.time.slice(11, 16)}` : ''))).toEqual([
+      `${PREFIX} 13:00`,
+      `${PREFIX} 14:03`,
+    ]);
+    expect([done.verdict?.verdict, done.verdict?.primary]).toEqual(['worse', 'AS_PATH_LONGER']);
+    expect([done.attribution?.asn, done.attribution?.confidence]).toEqual([65002, 'medium']);
+    expect(done.sentence).toBe(
+      'Since 14:04 UTC traffic to shop.example now also goes through AS 65003 and AS 65004 (AS path 65001 → 65003 → 65004 → 65002 instead of 65001 → 65002), ' +
+        'after AS 65002 (Lab Two) changed its route to 10.99.100.0/24. Median latency: 0.1 ms before, 0.1 ms now. Likely responsible: AS 65002 (Lab Two), medium confidence.',
+    );
+    expect(done.signals.map((s) => `${s.kind}=${s.active}`)).toEqual([
+      'path_worse=true',
+      'hop_count_change=true',
+      'as_path_change=true',
+      'unreachable=false',
+      'latency=false',
+    ]);
+
+    let alerts: AlertState = EMPTY_ALERT_STATE;
+    const opened: string[] = [];
+    for (const s of done.signals) {
+      const r = step(alerts, s, T0 + 5 * MIN, DEFAULT_POLICY);
+      alerts = r.state;
+      for (const a of r.actions) if (a.kind === 'open') opened.push(`${a.alert.kind}: ${a.alert.summary === done.sentence}`);
+    }
+    expect(opened).toEqual(['path_worse: true', 'hop_count_change: true', 'as_path_change: true']);
+  });
+
+  it('lab: the path is cut after a withdraw: the unreachable signal carries the verdict sentence', () => {
+    const events = [announce(lab, PREFIX, [65001, 65002], -60), withdraw(lab, PREFIX, 3)];
+    const results = feed([...series(SHORT, 3, 0), ...series(CUT, 2, 4)], events, PREFIX);
+    const done = results[4]!;
+    expect(done.verdict?.primary).toBe('UNREACHABLE');
+    const unreachable = done.signals.find((s) => s.kind === 'unreachable');
+    expect(unreachable?.active).toBe(true);
+    expect(unreachable?.summary).toBe(
+      'Since 14:04 UTC shop.example is unreachable: probes stop after hop 1 (10.99.1.1, AS 65001), after AS 65001 withdrew 10.99.100.0/24. ' +
+        'Likely responsible: AS 65001 (medium confidence).',
+    );
+    // While the cut is still pending, one unreached run out of the last two is not "unreachable".
+    expect(results[3]!.signals.find((s) => s.kind === 'unreachable')?.active).toBe(false);
+  });
+
+  it('route events outside the window are not considered', () => {
+    const events = [announce(lab, PREFIX, [65001, 65003, 65004, 65002], 4 - 11)];
+    const done = feed([...series(SHORT, 3, 0), ...series(LONG, 2, 4)], events, PREFIX)[4]!;
+    expect(done.routeEvents).toEqual([]);
+    expect(done.verdict?.evidence.bgpChange).toBe(false);
+    expect(done.attribution?.bgpCause).toBeNull();
+  });
+});
