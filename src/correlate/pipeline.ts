@@ -13,7 +13,7 @@ import { judge, type Verdict } from './judge.js';
 import { facts } from './path.js';
 import type { JudgePolicy } from './policy.js';
 import { describeVerdict, type AsNames } from './sentence.js';
-import { changeSignals, conditionSignals } from './signals.js';
+import { changeSignals, conditionSignals, verdictEvidence } from './signals.js';
 
 export interface AssessContext {
   policy: JudgePolicy;
@@ -31,6 +31,12 @@ export interface AssessContext {
 export interface Assessment {
   state: ChangeState;
   result: ChangeResult;
+  /**
+   * Without a confirmed change: the latest runs (policy.confirmAfter of them)
+   * judged against the older runs of the same path, null while learning. A
+   * latency or loss rise on an unchanged path shows here (no routing change).
+   */
+  performance: Verdict | null;
   /** Set on a confirmed change. */
   verdict: Verdict | null;
   attribution: Attribution | null;
@@ -63,7 +69,17 @@ export function assess(state: ChangeState, obs: PathObservation, ctx: AssessCont
   const targetId = state.targetId;
   const signals = result.status === 'skipped' ? [] : conditionSignals(targetId, recent, ctx.policy, ctx.targetName);
   if (result.status !== 'confirmed') {
-    return { state: next, result, verdict: null, attribution: null, sentence: null, routeEvents: [], signals };
+    const perf = result.status === 'inside' && track !== undefined ? performance(track.baseline.entries.map((e) => e.obs), targetId, ctx) : null;
+    return {
+      state: next,
+      result,
+      performance: perf?.verdict ?? null,
+      verdict: null,
+      attribution: perf?.attribution ?? null,
+      sentence: perf?.sentence ?? null,
+      routeEvents: [],
+      signals: [...signals, ...(perf?.signals ?? [])],
+    };
   }
   const change = result.change;
   const prefix = ctx.targetPrefix ?? destinationPrefix([...change.before, ...change.after]);
@@ -88,6 +104,7 @@ export function assess(state: ChangeState, obs: PathObservation, ctx: AssessCont
   return {
     state: next,
     result,
+    performance: null,
     verdict,
     attribution,
     sentence,
@@ -98,4 +115,37 @@ export function assess(state: ChangeState, obs: PathObservation, ctx: AssessCont
       ...signals.map((s) => (s.kind === 'unreachable' && s.active ? { ...s, summary: sentence } : s)),
     ],
   };
+}
+
+/**
+ * Relative latency/loss on an unchanged path: the newest runs against the
+ * older ones of the baseline. Signals (scope "baseline", so they never merge
+ * with the absolute-threshold alerts): latency when RTT_MEDIAN_UP, loss when
+ * LOSS_UP, each inactive when judged and not risen.
+ * Known limit: the baseline keeps learning, so a degradation that lasts for a
+ * whole baseline window becomes the new normal and these signals clear (the
+ * absolute thresholds of conditionSignals still hold).
+ */
+function performance(window: readonly PathObservation[], targetId: string, ctx: AssessContext) {
+  const k = ctx.policy.confirmAfter;
+  if (window.length <= k) return null;
+  const verdict = judge(window.slice(0, -k), window.slice(-k), [], ctx.policy);
+  const first = window[window.length - k];
+  const worse = verdict.verdict === 'worse';
+  const attribution = worse ? attribute(verdict, [], { ignoreAsns: ctx.ignoreAsns ?? [] }) : null;
+  const sentence = worse
+    ? describeVerdict({
+        targetName: ctx.targetName,
+        verdict,
+        attribution,
+        changeTimeMs: first === undefined ? ctx.nowMs : facts(first).timeMs,
+        nowMs: ctx.nowMs,
+        ...(ctx.asNames === undefined ? {} : { asNames: ctx.asNames }),
+      })
+    : null;
+  const base = { targetId, scope: 'baseline', summary: sentence ?? '', numbers: verdict.numbers, evidence: verdictEvidence(verdict) };
+  const signals: AlertSignal[] = [];
+  if (verdict.numbers.rtt.judged) signals.push({ ...base, kind: 'latency', active: verdict.reasons.includes('RTT_MEDIAN_UP') });
+  if (verdict.numbers.loss.judged) signals.push({ ...base, kind: 'loss', active: verdict.reasons.includes('LOSS_UP') });
+  return { verdict, attribution, sentence, signals };
 }

@@ -5,7 +5,7 @@ import { emptyChangeState } from '../../src/correlate/change.js';
 import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
 import { assess, type Assessment, type AssessContext } from '../../src/correlate/pipeline.js';
 import type { PathObservation } from '../../src/probe/types.js';
-import { CUT, LONG, MIN, SHORT, T0, announce, peer, series, withdraw } from './builders.js';
+import { CUT, DEGRADED, LONG, MIN, SHORT, T0, announce, peer, series, withdraw } from './builders.js';
 
 const lab = peer('10.99.1.1', 65001);
 const PREFIX = '10.99.100.0/24';
@@ -92,5 +92,35 @@ describe('assess (the whole pure core on one observation)', () => {
     expect(done.routeEvents).toEqual([]);
     expect(done.verdict?.evidence.bgpChange).toBe(false);
     expect(done.attribution?.bgpCause).toBeNull();
+  });
+});
+
+describe('assess: performance on an unchanged path', () => {
+  it('a latency rise with no path and no routing change is judged, located and signalled', () => {
+    const results = feed([...series(SHORT, 6, 0), ...series(DEGRADED, 2, 6)], [], PREFIX);
+    expect(results.map((r) => r.result.status)).toEqual(['learning', 'learning', 'learning', 'inside', 'inside', 'inside', 'inside', 'inside']);
+    const quiet = results[5]!;
+    expect(quiet.performance?.verdict).toBe('same');
+    expect(quiet.signals.filter((s) => s.scope === 'baseline').map((s) => `${s.kind}=${s.active}`)).toEqual(['latency=false']);
+
+    const done = results[7]!;
+    expect([done.performance?.verdict, done.performance?.primary]).toEqual(['worse', 'RTT_MEDIAN_UP']);
+    expect(done.verdict).toBeNull();
+    expect(done.attribution?.asn).toBe(65002);
+    expect(done.sentence).toBe(
+      'Since 14:06 UTC the connection to shop.example got worse. Median latency rose from 0.1 ms to 40 ms (+40 ms). ' +
+        'It begins at hop 2 (10.99.12.2, AS 65002 (Lab Two)). There was no routing change. Likely responsible: AS 65002 (Lab Two), medium confidence.',
+    );
+    expect(done.signals.filter((s) => s.scope === 'baseline').map((s) => `${s.kind}=${s.active}`)).toEqual(['latency=true']);
+  });
+});
+
+describe('index', () => {
+  it('exports the public API', async () => {
+    const core = await import('../../src/correlate/index.js');
+    for (const name of ['judge', 'observe', 'attribute', 'relevantRouteEvents', 'asPathsBeforeAfter', 'describeVerdict', 'step', 'assess', 'updateBaseline', 'policyForTarget']) {
+      expect(typeof (core as Record<string, unknown>)[name]).toBe('function');
+    }
+    expect(core.DEFAULT_POLICY.confirmAfter).toBe(2);
   });
 });
