@@ -12,8 +12,15 @@ interface ValidationDetail {
  * schema library. hapi calls validate(value) Joi-style: it must return the
  * validated value or throw an error carrying `details` (each with a path array).
  */
+/**
+ * The schema behind each validate function, for the OpenAPI description. hapi
+ * deep-clones route settings (which breaks zod's internals) but keeps
+ * functions by reference, so the function is the key.
+ */
+export const schemaOf = new WeakMap<(value: unknown) => unknown, z.ZodType>();
+
 export function zod<T extends z.ZodType>(schema: T) {
-  return {
+  const v = {
     validate(value: unknown): z.output<T> {
       const r = schema.safeParse(value);
       if (r.success) return r.data;
@@ -23,6 +30,8 @@ export function zod<T extends z.ZodType>(schema: T) {
       throw err;
     },
   };
+  schemaOf.set(v.validate, schema);
+  return v;
 }
 
 /** 400 with every problem listed: { statusCode, error, message, problems: [{path, message}] }. */

@@ -2,6 +2,7 @@ import Boom from '@hapi/boom';
 import type { ResponseToolkit, Server } from '@hapi/hapi';
 import { z } from 'zod';
 import type { ProbeService, TargetChange } from '../../probe/service.js';
+import { targetSchema } from '../../probe/target.js';
 import type { Storage } from '../../storage/repositories.js';
 import { failAction, zod } from '../validate.js';
 
@@ -40,7 +41,12 @@ export function registerTargetRoutes(server: Server, deps: { prober: ProbeServic
     {
       method: 'POST',
       path: '/api/targets',
-      options: { description: 'Add a target (validated; every problem reported)', tags: ['api', 'targets'], payload: { allow: 'application/json', maxBytes: 64 * 1024 } },
+      options: {
+        description: 'Add a target (validated; every problem reported)',
+        tags: ['api', 'targets'],
+        payload: { allow: 'application/json', maxBytes: 64 * 1024 },
+        plugins: { openapi: { body: () => targetSchema } },
+      },
       handler: async (req, h) => changeResponse(h, await prober.put(req.payload), 201),
     },
     {
@@ -52,7 +58,13 @@ export function registerTargetRoutes(server: Server, deps: { prober: ProbeServic
     {
       method: 'PUT',
       path: '/api/targets/{id}',
-      options: { description: 'Replace an API target', tags: ['api', 'targets'], validate: withId, payload: { allow: 'application/json', maxBytes: 64 * 1024 } },
+      options: {
+        description: 'Replace an API target',
+        tags: ['api', 'targets'],
+        validate: withId,
+        payload: { allow: 'application/json', maxBytes: 64 * 1024 },
+        plugins: { openapi: { body: () => targetSchema } },
+      },
       handler: async (req, h) => changeResponse(h, await prober.put(req.payload, req.params.id as string), 200),
     },
     {
