@@ -73,7 +73,7 @@ export interface JudgePolicy {
   alertFlapWindowMs: number;
 }
 
-/** Everything but the nested overrides: what one target may override. */
+/** What one target may override: any subset of the policy. */
 export type PolicyOverride = Partial<JudgePolicy>;
 
 /** A policy plus per-target overrides, keyed by target id. */

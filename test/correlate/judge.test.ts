@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judge, type ReasonCode, type Verdict, type VerdictKind } from '../../src/correlate/judge.js';
 import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
 import type { PathObservation } from '../../src/probe/types.js';
-import { CUT, DEGRADED, LONG, SHORT, announce, observation, peer, series, withdraw, type HopSpec, type ObsOptions } from './builders.js';
+import { CUT, DEGRADED, LONG, SHORT, announce, peer, series, withdraw, type HopSpec, type ObsOptions } from './builders.js';
 import { loadMtr } from './mtr-fixture.js';
 
 /** Lose one destination reply in every third run: 10 runs x 3 probes -> ~10% loss. */
