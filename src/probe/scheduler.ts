@@ -175,7 +175,14 @@ export class ProbeScheduler {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.tickSource?.start(() => this.tick());
+    this.tickSource?.start(() => {
+      try {
+        this.tick();
+      } catch (err) {
+        // Never expected; a tick source must not die from it either way.
+        this.opts.log?.error({ err }, 'probe scheduler tick failed');
+      }
+    });
   }
 
   /** Stops ticking, drops queued runs, aborts running ones; resolves when every run has settled (or been given up on). */
@@ -428,7 +435,8 @@ export function cronTickSource(expression = '* * * * * *'): TickSource {
   let task: ReturnType<typeof cron.createTask> | null = null;
   return {
     start(onTick) {
-      task = cron.createTask(expression, () => onTick(), { name: 'probe-scheduler-tick' });
+      // A missed tick is harmless (the next one starts whatever is due), so no warnings for it.
+      task = cron.createTask(expression, () => onTick(), { name: 'probe-scheduler-tick', suppressMissedWarning: true });
       void task.start();
     },
     stop() {

@@ -28,6 +28,8 @@ describe('validateTargetInput: refused inputs name the field', () => {
     ['label over 63 chars', { host: `${'a'.repeat(64)}.example` }, 'host', /longer than 63/],
     ['IPv4-looking invalid address', { host: '300.1.1.1' }, 'host', /not a valid IPv4 address/],
     ['three-part dotted number', { host: '1.2.3' }, 'host', /not a valid IPv4 address/],
+    ['inet_aton integer form of 127.0.0.1', { host: '2130706433' }, 'host', /not a valid IPv4 address/],
+    ['leading-zero (octal-looking) octets', { host: '010.0.0.1' }, 'host', /not a valid IPv4 address/],
     ['invalid IPv6', { host: '2001:db8::zz' }, 'host', /not a valid IPv6 address/],
     ['IPv6 zone id', { host: 'fe80::1%eth0' }, 'host', /zone ids/],
     ['empty host', { host: '' }, 'host', /must not be empty/],
