@@ -21,6 +21,9 @@ import { RoutePipeline } from './ingest/pipeline.js';
 import { Rib } from './rib/index.js';
 import { ProbeService } from './probe/service.js';
 import { registerTargetRoutes } from './http/routes/targets.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerAlertRoutes } from './http/routes/alerts.js';
+import { CorrelatorService } from './correlate/service.js';
 import { MongoStore } from './storage/mongo/store.js';
 import { RetentionJob } from './storage/retention.js';
 
@@ -47,6 +50,7 @@ export class App {
   readonly bmp: BmpStation | null;
   readonly exabgp: ExabgpFeed | null;
   readonly prober: ProbeService | null;
+  readonly correlator: CorrelatorService | null;
   readonly version = packageVersion();
   private readonly manager: ServiceManager;
 
@@ -148,6 +152,23 @@ export class App {
     if (this.prober) registerTargetRoutes(this.http.server, { prober: this.prober, storage: this.storage });
     else this.telemetry.registerHealth('prober', () => ({ status: 'disabled' }));
 
+    this.correlator = config.correlation.enabled
+      ? new CorrelatorService({
+          config: config.correlation,
+          vantage: config.instance.name,
+          storage: this.storage,
+          rib: { lookup: (address) => this.rib.lookup(address) },
+          bus: this.bus,
+          telemetry: this.telemetry,
+          log: componentLogger(this.log, 'correlator'),
+          clock,
+        })
+      : null;
+    if (!this.correlator) this.telemetry.registerHealth('correlator', () => ({ status: 'disabled' }));
+    registerAlertRoutes(this.http.server, { storage: this.storage, clock });
+
+    registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });
+
     let live: LiveChannel | null = null;
     const services: Service[] = [
       this.storage,
@@ -156,6 +177,7 @@ export class App {
       ...(this.bmp ? [this.bmp] : []),
       ...(this.exabgp ? [this.exabgp] : []),
       serviceOf('ingest', () => {}, () => this.pipeline.stop()),
+      ...(this.correlator ? [this.correlator] : []),
       ...(this.prober ? [this.prober] : []),
       this.http,
       serviceOf(

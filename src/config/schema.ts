@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Validator } from 'ip-num';
 import { addressPolicySchema, checkAddressPolicy, ipFamily, targetSchema } from '../probe/target.js';
+import { DEFAULT_POLICY, type JudgePolicy } from '../correlate/policy.js';
 
 /**
  * The one configuration schema. Types are inferred from it; every default lives
@@ -152,6 +153,47 @@ const probingSchema = z
     });
   });
 
+/** Every judge/alert policy knob, each defaulting to the correlator's DEFAULT_POLICY. */
+const policyShape = Object.fromEntries(
+  Object.entries(DEFAULT_POLICY).map(([k, v]) => [k, z.number().min(0).max(Number.MAX_SAFE_INTEGER).default(v)]),
+) as Record<keyof JudgePolicy, z.ZodDefault<z.ZodNumber>>;
+const policySchema = z.strictObject(policyShape);
+/** A per-target override: any subset of the policy, no defaults. */
+const policyOverrideSchema = z.strictObject(
+  Object.fromEntries(Object.keys(DEFAULT_POLICY).map((k) => [k, z.number().min(0).max(Number.MAX_SAFE_INTEGER).optional()])) as Record<
+    keyof JudgePolicy,
+    z.ZodOptional<z.ZodNumber>
+  >,
+);
+
+const correlationSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  policy: policySchema.prefault({}),
+  /** Target id -> policy keys to override for that target. */
+  overrides: z.record(z.string(), policyOverrideSchema).default({}),
+  /** BGP-triggered bursts: a route change on a prefix covering a target probes it at once, a few times. */
+  burst: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      probes: z.number().int().min(1).max(10).default(3),
+      intervalSec: z.number().min(1).max(300).default(5),
+      /** At most one burst per target within this time. */
+      minGapSec: z.number().min(0).max(86_400).default(60),
+    })
+    .prefault({}),
+  /** Route changes kept in memory for the correlation window. */
+  routeBuffer: z
+    .strictObject({
+      maxEvents: positiveInt.max(10_000_000).default(500_000),
+      keepMinutes: positiveInt.max(24 * 60).default(30),
+    })
+    .prefault({}),
+  /** Your own ASNs: never named as the responsible AS. */
+  ignoreAsns: z.array(z.number().int().min(0).max(4294967295)).default([]),
+  /** ASN -> name, used in sentences ("AS 1299 (Arelion)"). */
+  asNames: z.record(z.string().regex(/^\d+$/, 'an AS number'), z.string().max(100)).default({}),
+});
+
 export const configSchema = z.strictObject({
   instance: instanceSchema.prefault({}),
   log: logSchema.prefault({}),
@@ -160,6 +202,7 @@ export const configSchema = z.strictObject({
   bmp: bmpSchema.prefault({}),
   exabgp: exabgpSchema.prefault({}),
   probing: probingSchema.prefault({}),
+  correlation: correlationSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -169,3 +212,4 @@ export type StorageConfig = Config['storage'];
 export type BmpConfig = Config['bmp'];
 export type ExabgpConfig = Config['exabgp'];
 export type ProbingConfig = Config['probing'];
+export type CorrelationConfig = Config['correlation'];

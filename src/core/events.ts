@@ -1,5 +1,7 @@
-import type { RouteEvent } from '../../bgp/types.js';
+import type { AnnounceEvent, AsPathElement, RouteEvent, WithdrawEvent } from '../../bgp/types.js';
 import type { PathObservation } from '../probe/types.js';
+import type { Alert } from '../correlate/alerts.js';
+import type { PathChangeRecord, StoredAlert } from '../storage/repositories.js';
 
 /** A request to measure a target now (API, CLI, or a BGP-triggered burst). */
 export interface ProbeRequest {
@@ -14,13 +16,27 @@ export interface StorageStateEvent {
   error?: string;
 }
 
+/** An announce or withdraw that changed the RIB, with the route as it was before (null when new). */
+export interface RouteChange {
+  event: AnnounceEvent | WithdrawEvent;
+  change: 'new' | 'replace' | 'withdraw';
+  previous: { asPath: AsPathElement[]; nextHop: string | null } | null;
+}
+
 /**
  * The one typed map of everything modules say to each other. Later modules
  * extend it here, not with ad-hoc string channels.
  */
 export interface SmokeTraceEvents {
   'route.event': RouteEvent;
+  /** Only the announces and withdraws that changed the RIB (duplicates filtered), with the prior state. */
+  'route.change': RouteChange;
   'probe.request': ProbeRequest;
   'observation': PathObservation;
   'storage.state': StorageStateEvent;
+  /** An alert opened, updated or resolved (as stored). */
+  alert: { action: 'open' | 'update' | 'resolve'; alert: StoredAlert };
+  /** The alert state machine says: tell people now (after hold-down, outside repeat suppression). */
+  'alert.notify': Alert;
+  'path.change': PathChangeRecord;
 }

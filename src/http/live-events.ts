@@ -1,5 +1,6 @@
 import type { RouteEvent } from '../../bgp/types.js';
 import type { PathObservation } from '../probe/types.js';
+import type { PathChangeRecord, StoredAlert } from '../storage/repositories.js';
 
 /**
  * The live channel's event types: one typed map shared by the server and the
@@ -10,6 +11,8 @@ export interface ServerToClientEvents {
   'route.events': (batch: { events: RouteEvent[]; dropped: number }) => void;
   observation: (obs: PathObservation) => void;
   health: (h: { status: 'healthy' | 'degraded' }) => void;
+  alert: (a: { action: 'open' | 'update' | 'resolve'; alert: StoredAlert }) => void;
+  'path.change': (c: PathChangeRecord) => void;
 }
 
 export interface ClientToServerEvents {

@@ -55,6 +55,8 @@ export class LiveChannel {
       else this.overflow++;
     });
     this.bus.on('observation', 'live', (o) => void this.io.emit('observation', o));
+    this.bus.on('alert', 'live', (a) => void this.io.emit('alert', a));
+    this.bus.on('path.change', 'live', (c) => void this.io.emit('path.change', c));
     this.io.on('connection', (socket) => {
       socket.on('subscribe', (raw) => {
         // Untrusted input: keep only well-formed string lists.

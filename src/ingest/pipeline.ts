@@ -64,6 +64,11 @@ export class RoutePipeline {
         }
         toStore.push(stored);
         this.deps.bus.emit('route.event', e);
+        this.deps.bus.emit('route.change', {
+          event: e,
+          change: stored.change as 'new' | 'replace' | 'withdraw',
+          previous: c!.kind === 'replaced' || c!.kind === 'removed' ? { asPath: c!.old.asPath, nextHop: c!.old.nextHop } : null,
+        });
         continue;
       }
       if (e.type === 'peer_down' || e.type === 'termination') this.implicit(this.deps.rib.apply(e), toStore);
@@ -90,6 +95,7 @@ export class RoutePipeline {
       this.counters.implicitWithdraws++;
       toStore.push({ ...c.withdraw, change: 'withdraw' });
       this.deps.bus.emit('route.event', c.withdraw);
+      this.deps.bus.emit('route.change', { event: c.withdraw, change: 'withdraw', previous: { asPath: c.old.asPath, nextHop: c.old.nextHop } });
     }
   }
 

@@ -12,6 +12,7 @@ import { ProbeScheduler, type OnDemandReason, type RunContext, type RunNowResult
 import { validateTargetInput, type Target, type ValidationProblem } from './target.js';
 import { runProbe, type RunOptions } from './tools/index.js';
 import type { PathObservation } from './types.js';
+import { randomBytes } from 'node:crypto';
 
 export interface ProbeServiceDeps {
   config: ProbingConfig;
@@ -143,7 +144,8 @@ export class ProbeService implements Service {
 
   /** Every finished run, failed ones included: annotated, stored, published. */
   private record(obs: PathObservation, target: Target): void {
-    const labelled = { ...obs, targetId: target.id, ...(Object.keys(target.labels).length ? { labels: target.labels } : {}) };
+    // The id is given here (24 hex digits, a valid ObjectId text) so that verdicts can cite observations before they are written.
+    const labelled = { ...obs, id: randomBytes(12).toString('hex'), targetId: target.id, ...(Object.keys(target.labels).length ? { labels: target.labels } : {}) };
     const annotated = annotateHops(labelled, this.deps.rib);
     if (annotated.status === 'failed') this.deps.telemetry.rejected('prober', annotated.error?.code ?? 'failed');
     this.deps.storage.observations.append(annotated);

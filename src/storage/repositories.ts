@@ -46,6 +46,62 @@ export interface ObservationRepository {
   append(obs: PathObservation): void;
   forTarget(targetId: string, range: TimeRange): Promise<PathObservation[]>;
   latest(targetId: string): Promise<PathObservation | null>;
+  byIds(ids: string[]): Promise<PathObservation[]>;
+  deleteOlderThan(cutoff: Date): Promise<number>;
+}
+
+/** An alert as stored: the correlator's Alert plus where it was raised. */
+export interface StoredAlert {
+  id: string;
+  targetId: string;
+  kind: string;
+  state: 'open' | 'updated' | 'resolved';
+  severity: string;
+  openedAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  summary: string;
+  flapping: boolean;
+  vantage: string;
+  [k: string]: unknown;
+}
+
+export interface AlertQuery extends TimeRange {
+  /** "open" = open or updated; "resolved"; absent = all. */
+  state?: 'open' | 'resolved';
+  targetId?: string;
+}
+
+export interface AlertRepository {
+  /** Buffered upsert by id (held while the database is away). */
+  put(alert: StoredAlert): void;
+  list(q: AlertQuery): Promise<StoredAlert[]>;
+  get(id: string): Promise<StoredAlert | null>;
+  deleteOlderThan(cutoff: Date): Promise<number>;
+}
+
+/** A confirmed path change with its verdict, attribution, sentence and the route events around it. */
+export interface PathChangeRecord {
+  id: string;
+  targetId: string;
+  targetName: string;
+  vantage: string;
+  /** ISO time of the change. */
+  time: string;
+  verdict: unknown;
+  attribution: unknown;
+  sentence: string;
+  routeEvents: RouteEvent[];
+  beforeObservationIds: string[];
+  afterObservationIds: string[];
+  /** "bgp" when route events explain it, "none" otherwise. */
+  cause: 'bgp' | 'none';
+}
+
+export interface PathChangeRepository {
+  append(rec: PathChangeRecord): void;
+  forTarget(targetId: string, range: TimeRange): Promise<PathChangeRecord[]>;
+  get(id: string): Promise<PathChangeRecord | null>;
   deleteOlderThan(cutoff: Date): Promise<number>;
 }
 
@@ -66,6 +122,8 @@ export interface Storage {
   readonly routeEvents: RouteEventRepository;
   readonly observations: ObservationRepository;
   readonly targets: TargetRepository;
+  readonly alerts: AlertRepository;
+  readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
   isAvailable(): boolean;
   health(): ComponentHealth;

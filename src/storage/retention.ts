@@ -9,6 +9,9 @@ const DAY_MS = 86_400_000;
 export interface RetentionResult {
   routeEvents: number;
   observations: number;
+  pathChanges: number;
+  /** Resolved alerts only: open ones stay whatever their age. */
+  alerts: number;
 }
 
 /**
@@ -57,6 +60,8 @@ export class RetentionJob implements Service {
       const result: RetentionResult = {
         routeEvents: await this.storage.routeEvents.deleteOlderThan(new Date(now - this.cfg.routeEventsDays * DAY_MS)),
         observations: await this.storage.observations.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
+        pathChanges: await this.storage.pathChanges.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
+        alerts: await this.storage.alerts.deleteOlderThan(new Date(now - this.cfg.alertsDays * DAY_MS)),
       };
       this.lastRun = { at: new Date(now).toISOString(), result };
       this.log.info(result, 'retention pass done');

@@ -37,3 +37,36 @@ export function encodeRouteDoc<T extends Record<string, unknown>>(doc: T): T {
 export function decodeRouteDoc<T extends Record<string, unknown>>(doc: T): T {
   return mapAsPaths(doc, decodeAsPath);
 }
+
+/**
+ * Generic form of the same workaround for documents of any shape (alerts,
+ * path changes with their verdict evidence): every array directly inside an
+ * array becomes {__a: [...]}, at any depth. decodeDeep undoes it.
+ */
+export function encodeDeep(v: unknown, inArray = false): unknown {
+  if (Array.isArray(v)) {
+    const arr = v.map((x) => encodeDeep(x, true));
+    return inArray ? { __a: arr } : arr;
+  }
+  if (v && typeof v === 'object' && !(v instanceof Date) && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = encodeDeep(x);
+    return out;
+  }
+  return v;
+}
+
+export function decodeDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeDeep);
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0] === '__a' && Array.isArray(o.__a)) return (o.__a as unknown[]).map(decodeDeep);
+    if (o.constructor === Object || Object.getPrototypeOf(o) === null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = decodeDeep(x);
+      return out;
+    }
+  }
+  return v;
+}

@@ -12,6 +12,10 @@ import {
   type ObservationRepository,
   type RouteEventRepository,
   type Storage,
+  type AlertRepository,
+  type PathChangeRecord,
+  type PathChangeRepository,
+  type StoredAlert,
   type StoredRouteEvent,
   type TargetRepository,
   type TimeRange,
@@ -26,12 +30,14 @@ import {
   type EmbeddedServer,
 } from './connection.js';
 import { WriteQueue } from './write-queue.js';
-import { decodeRouteDoc, encodeRouteDoc } from './codec.js';
+import { decodeDeep, decodeRouteDoc, encodeDeep, encodeRouteDoc } from './codec.js';
 
 export const COLLECTIONS = {
   routeEvents: 'route_events',
   observations: 'observations',
   targets: 'targets',
+  alerts: 'alerts',
+  pathChanges: 'path_changes',
   meta: 'meta',
 } as const;
 
@@ -44,6 +50,15 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { router: 1, 'peer.address': 1, at: -1 }, name: 'router_peer_at' },
   ],
   [COLLECTIONS.observations]: [
+    { key: { targetId: 1, at: -1 }, name: 'target_at' },
+    { key: { at: -1 }, name: 'at' },
+  ],
+  [COLLECTIONS.alerts]: [
+    { key: { state: 1, at: -1 }, name: 'state_at' },
+    { key: { targetId: 1, at: -1 }, name: 'target_at' },
+    { key: { at: -1 }, name: 'at' },
+  ],
+  [COLLECTIONS.pathChanges]: [
     { key: { targetId: 1, at: -1 }, name: 'target_at' },
     { key: { at: -1 }, name: 'at' },
   ],
@@ -91,6 +106,8 @@ export class MongoStore implements Storage, Service {
   readonly routeEvents: RouteEventRepository;
   readonly observations: ObservationRepository;
   readonly targets: TargetRepository;
+  readonly alerts: AlertRepository;
+  readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
 
   constructor(private readonly deps: MongoStoreDeps) {
@@ -106,6 +123,8 @@ export class MongoStore implements Storage, Service {
     this.routeEvents = this.makeRouteEvents();
     this.observations = this.makeObservations();
     this.targets = this.makeTargets();
+    this.alerts = this.makeAlerts();
+    this.pathChanges = this.makePathChanges();
     this.meta = this.makeMeta();
   }
 
@@ -329,6 +348,12 @@ export class MongoStore implements Storage, Service {
           const d = await db.collection(coll).find({ targetId }).sort({ at: -1 }).limit(1).next();
           return d ? toModel<PathObservation>(d) : null;
         }),
+      byIds: (ids) =>
+        this.read(async (db) => {
+          const oids = ids.filter((i) => ObjectId.isValid(i)).map((i) => new ObjectId(i));
+          if (!oids.length) return [];
+          return (await db.collection(coll).find({ _id: { $in: oids } }).sort({ at: 1 }).toArray()).map((d) => toModel<PathObservation>(d));
+        }),
       deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
     };
   }
@@ -355,6 +380,61 @@ export class MongoStore implements Storage, Service {
     };
   }
 
+  private makeAlerts(): AlertRepository {
+    const coll = COLLECTIONS.alerts;
+    const fromDoc = (d: Document): StoredAlert => {
+      const { _id, at, ...rest } = decodeDeep(d) as Document;
+      void at;
+      return { ...rest, id: String(_id) } as StoredAlert;
+    };
+    return {
+      put: (a) => {
+        const { id, ...rest } = a;
+        this.queue.replace(coll, { _id: id }, encodeDeep({ ...rest, at: new Date(a.openedAt) }) as Document);
+      },
+      list: (q) =>
+        this.read(async (db) => {
+          const filter: Document = { ...rangeFilter(q) };
+          if (q.state === 'open') filter.state = { $in: ['open', 'updated'] };
+          if (q.state === 'resolved') filter.state = 'resolved';
+          if (q.targetId) filter.targetId = q.targetId;
+          return (await db.collection(coll).find(filter).sort({ at: -1 }).limit(q.limit ?? 500).toArray()).map(fromDoc);
+        }),
+      get: (id) =>
+        this.read(async (db) => {
+          const d = await db.collection<Document>(coll).findOne({ _id: id as unknown as ObjectId });
+          return d ? fromDoc(d) : null;
+        }),
+      deleteOlderThan: (cutoff) =>
+        this.read(async (db) => (await db.collection(coll).deleteMany({ at: { $lt: cutoff }, state: 'resolved' })).deletedCount),
+    };
+  }
+
+  private makePathChanges(): PathChangeRepository {
+    const coll = COLLECTIONS.pathChanges;
+    const fromDoc = (d: Document): PathChangeRecord => {
+      const { _id, at, ...rest } = decodeDeep(d) as Document;
+      void at;
+      return { ...rest, id: String(_id) } as PathChangeRecord;
+    };
+    return {
+      append: (rec) => {
+        const { id, ...rest } = rec;
+        this.queue.insert(coll, { _id: id, ...(encodeDeep(rest) as Document), at: new Date(rec.time) });
+      },
+      forTarget: (targetId, range) =>
+        this.read(async (db) =>
+          (await db.collection(coll).find({ targetId, ...rangeFilter(range) }).sort({ at: -1 }).limit(range.limit ?? 200).toArray()).map(fromDoc),
+        ),
+      get: (id) =>
+        this.read(async (db) => {
+          const d = await db.collection<Document>(coll).findOne({ _id: id as unknown as ObjectId });
+          return d ? fromDoc(d) : null;
+        }),
+      deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
+    };
+  }
+
   private makeMeta(): MetaRepository {
     const coll = COLLECTIONS.meta;
     return {
@@ -370,3 +450,4 @@ export class MongoStore implements Storage, Service {
     };
   }
 }
+

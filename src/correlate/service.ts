@@ -1,0 +1,330 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AnnounceEvent, RouteEvent } from '../../bgp/types.js';
+import type { CorrelationConfig } from '../config/schema.js';
+import type { EventBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { RouteChange, SmokeTraceEvents } from '../core/events.js';
+import type { Service } from '../core/lifecycle.js';
+import type { Telemetry } from '../core/telemetry.js';
+import type { PathObservation } from '../probe/types.js';
+import type { PathChangeRecord, Storage, StoredAlert } from '../storage/repositories.js';
+import { defaultAlertId, EMPTY_ALERT_STATE, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
+import { emptyChangeState, type ChangeState } from './change.js';
+import { assess } from './pipeline.js';
+import { mergePolicy, type JudgePolicy } from './policy.js';
+import { describeWithdrawal } from './sentence.js';
+import { TargetIndex } from './target-index.js';
+
+/** What the correlator needs of the RIB. */
+export interface RibView {
+  lookup(address: string): { prefix: string; routes: Array<{ router: string; peer: { address: string; asn: number } }> } | null;
+}
+
+export interface CorrelatorDeps {
+  config: CorrelationConfig;
+  vantage: string;
+  storage: Storage;
+  rib: RibView;
+  bus: EventBus<SmokeTraceEvents>;
+  telemetry: Telemetry;
+  log: Logger;
+  clock: Clock;
+}
+
+/** Alerts about the path itself: a new confirmed change decides them afresh. */
+const CHANGE_KINDS = new Set(['path_worse', 'path_better', 'hop_count_change', 'as_path_change']);
+/** Notices of one change: they clear once the path has been stable for the clear time. */
+const ONE_SHOT_KINDS = new Set(['path_better', 'hop_count_change', 'as_path_change']);
+
+/** URL-safe, deterministic alert ids: the same (target, kind, scope, openedAt) gives the same id on every vantage. */
+const alertId: AlertIdFactory = (t, k, s, ms) => createHash('sha1').update(defaultAlertId(t, k, s, ms)).digest('hex').slice(0, 20);
+
+/** 24 hex digits: a valid MongoDB ObjectId text, made without the driver. */
+export function newId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/**
+ * The correlator's I/O shell around the pure core: per target, observations
+ * go through change detection and the judge with the route changes of the
+ * window; signals drive the alert state machine; alerts and path changes are
+ * stored and published. Route changes on a prefix covering a target trigger a
+ * short probe burst and, when the target loses its last route, a
+ * route-withdrawn alert.
+ */
+export class CorrelatorService implements Service {
+  readonly name = 'correlator';
+  private readonly changes = new Map<string, ChangeState>();
+  private readonly alerts = new Map<string, AlertState>();
+  private readonly names = new Map<string, string>();
+  private readonly targets = new TargetIndex();
+  private buffer: RouteChange[] = [];
+  private bufferHead = 0;
+  private readonly lastBurst = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  readonly counters = { observations: 0, skipped: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, bursts: 0, routeChanges: 0 };
+
+  constructor(private readonly deps: CorrelatorDeps) {}
+
+  async start(): Promise<void> {
+    this.deps.bus.on('observation', 'correlator', (o) => this.onObservation(o));
+    this.deps.bus.on('route.change', 'correlator', (c) => this.onRouteChange(c));
+    this.deps.telemetry.registerHealth('correlator', () => ({
+      status: 'up',
+      details: { ...this.counters, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead },
+    }));
+  }
+
+  async stop(): Promise<void> {
+    this.deps.bus.off('correlator');
+    this.deps.telemetry.unregisterHealth('correlator');
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  policyFor(targetId: string): JudgePolicy {
+    return mergePolicy(this.deps.config.policy, this.deps.config.overrides[targetId]);
+  }
+
+  /** Open alerts held in memory, newest first. */
+  openAlerts(): Alert[] {
+    return [...this.alerts.values()]
+      .flatMap((s) => Object.values(s.tracks).flatMap((t) => (t.current ? [t.current] : [])))
+      .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+  }
+
+  onObservation(obs: PathObservation): void {
+    if (!obs.targetId || obs.status === 'failed') {
+      this.counters.skipped++;
+      return;
+    }
+    this.counters.observations++;
+    const targetId = obs.targetId;
+    this.names.set(targetId, obs.target.name);
+    this.targets.set(targetId, obs.target.address);
+    const policy = this.policyFor(targetId);
+    const nowMs = this.deps.clock.nowMs();
+    const a = assess(this.changes.get(targetId) ?? emptyChangeState(targetId), obs, {
+      policy,
+      nowMs,
+      targetName: obs.target.name,
+      targetPrefix: this.deps.rib.lookup(obs.target.address)?.prefix ?? null,
+      routeEvents: this.windowEvents(nowMs, policy),
+      asNames: this.asNames(),
+      ignoreAsns: this.deps.config.ignoreAsns,
+    });
+    this.changes.set(targetId, a.state);
+    let pathChangeId: string | null = null;
+    if (a.verdict && a.result.status === 'confirmed') {
+      const change = a.result.change;
+      const rec: PathChangeRecord = {
+        id: newId(),
+        targetId,
+        targetName: obs.target.name,
+        vantage: this.deps.vantage,
+        time: new Date(change.changeTimeMs).toISOString(),
+        verdict: a.verdict,
+        attribution: a.attribution,
+        sentence: a.sentence ?? '',
+        routeEvents: a.routeEvents,
+        beforeObservationIds: change.before.flatMap((o) => (o.id ? [o.id] : [])),
+        afterObservationIds: change.after.flatMap((o) => (o.id ? [o.id] : [])),
+        cause: a.attribution?.bgpCause ? 'bgp' : 'none',
+      };
+      pathChangeId = rec.id;
+      this.counters.pathChanges++;
+      this.deps.storage.pathChanges.append(rec);
+      this.deps.bus.emit('path.change', rec);
+      this.deps.log.info({ target: targetId, verdict: a.verdict.verdict, cause: rec.cause }, 'path change');
+    }
+    const superseded = this.supersededBy(targetId, a.signals, pathChangeId !== null);
+    const signals = [...a.signals, ...superseded];
+    this.signal([...signals, ...this.pendingClears(targetId, signals)], nowMs, policy, pathChangeId);
+  }
+
+  /**
+   * What the latest observation says is over. A new confirmed change replaces
+   * every change alert it does not raise again (the path that was worse is
+   * gone); without a change, the one-shot notices (hop count, AS path, better)
+   * start to clear once the path is stable.
+   */
+  private supersededBy(targetId: string, signals: AlertSignal[], confirmedChange: boolean): AlertSignal[] {
+    const state = this.alerts.get(targetId);
+    if (!state) return [];
+    const raised = new Set(signals.filter((s) => s.active).map((s) => `${s.kind}|${s.scope ?? 'e2e'}`));
+    return Object.values(state.tracks)
+      .filter((t) => t.current && !raised.has(`${t.kind}|${t.scope}`))
+      .filter((t) => (confirmedChange ? CHANGE_KINDS.has(t.kind) || t.scope.startsWith('hop:') : ONE_SHOT_KINDS.has(t.kind)))
+      .map((t) => ({ targetId, kind: t.kind, scope: t.scope, active: false }));
+  }
+
+  /**
+   * An open alert whose condition went away resolves only after clearAfter
+   * without it; signals for it may not come again (a verdict is one-off), so
+   * each observation of the target re-asserts "still clean" for those tracks.
+   */
+  private pendingClears(targetId: string, signals: AlertSignal[]): AlertSignal[] {
+    const state = this.alerts.get(targetId);
+    if (!state) return [];
+    const signalled = new Set(signals.map((s) => `${s.kind}|${s.scope ?? 'e2e'}`));
+    return Object.values(state.tracks)
+      .filter((t) => t.current && t.cleanSince !== null && !signalled.has(`${t.kind}|${t.scope}`))
+      .map((t) => ({ targetId, kind: t.kind, scope: t.scope, active: false }));
+  }
+
+  private signal(signals: AlertSignal[], nowMs: number, policy: JudgePolicy, pathChangeId: string | null): void {
+    for (const s of signals) {
+      const before = this.alerts.get(s.targetId) ?? EMPTY_ALERT_STATE;
+      const { state, actions } = step(before, s, nowMs, policy, alertId);
+      this.alerts.set(s.targetId, state);
+      for (const act of actions) {
+        if (act.kind === 'notify') {
+          this.deps.bus.emit('alert.notify', act.alert);
+          continue;
+        }
+        if (act.kind === 'open') this.counters.alertsOpened++;
+        if (act.kind === 'resolve') this.counters.alertsResolved++;
+        const stored: StoredAlert = {
+          ...act.alert,
+          vantage: this.deps.vantage,
+          targetName: this.names.get(act.alert.targetId) ?? act.alert.targetId,
+          ...(pathChangeId && s.active ? { pathChangeId } : {}),
+        };
+        this.deps.storage.alerts.put(stored);
+        this.deps.bus.emit('alert', { action: act.kind, alert: stored });
+      }
+    }
+  }
+
+  private asNames(): Map<number, string> {
+    return new Map(Object.entries(this.deps.config.asNames).map(([k, v]) => [Number(k), v]));
+  }
+
+  /**
+   * Route changes of the correlation window, oldest first, each preceded by the
+   * route as it was before (a synthetic announce just before the window), so
+   * attribution knows the AS path a withdraw or replace took away.
+   */
+  private windowEvents(nowMs: number, policy: JudgePolicy): RouteEvent[] {
+    const from = nowMs - policy.routeWindowBeforeMs - policy.baselineMaxAgeMs;
+    const out: RouteEvent[] = [];
+    const seen = new Set<string>();
+    for (let i = this.bufferHead; i < this.buffer.length; i++) {
+      const c = this.buffer[i]!;
+      const t = Date.parse(c.event.time);
+      if (t < from) continue;
+      const key = `${c.event.router}|${c.event.peer.address}|${c.event.peer.type}|${c.event.prefix}|${c.event.pathId ?? ''}`;
+      if (c.previous && !seen.has(key)) {
+        const prior: AnnounceEvent = {
+          ...(c.event as AnnounceEvent),
+          type: 'announce',
+          time: new Date(t - policy.routeWindowBeforeMs - 1).toISOString(),
+          asPath: c.previous.asPath,
+          nextHop: c.previous.nextHop,
+          origin: null,
+          med: null,
+          localPref: null,
+          communities: [],
+          largeCommunities: [],
+          extCommunities: [],
+        };
+        out.push(prior);
+      }
+      seen.add(key);
+      out.push(c.event);
+    }
+    return out.sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  onRouteChange(c: RouteChange): void {
+    this.counters.routeChanges++;
+    const nowMs = this.deps.clock.nowMs();
+    this.buffer.push(c);
+    this.prune(nowMs);
+    const covered = this.targets.covered(c.event.prefix);
+    if (!covered.length) return;
+    for (const targetId of covered) {
+      this.burst(targetId, c, nowMs);
+      this.checkWithdrawn(targetId, c, nowMs);
+    }
+  }
+
+  private prune(nowMs: number): void {
+    const { maxEvents, keepMinutes } = this.deps.config.routeBuffer;
+    const oldest = nowMs - keepMinutes * 60_000;
+    while (this.bufferHead < this.buffer.length && (this.buffer.length - this.bufferHead > maxEvents || Date.parse(this.buffer[this.bufferHead]!.event.time) < oldest)) {
+      this.bufferHead++;
+    }
+    if (this.bufferHead > 65_536 && this.bufferHead * 2 > this.buffer.length) {
+      this.buffer = this.buffer.slice(this.bufferHead);
+      this.bufferHead = 0;
+    }
+  }
+
+  /** A few probes right away, so the after-state is measured in seconds, not at the next interval. */
+  private burst(targetId: string, c: RouteChange, nowMs: number): void {
+    const b = this.deps.config.burst;
+    if (!b.enabled) return;
+    const last = this.lastBurst.get(targetId);
+    if (last !== undefined && nowMs - last < b.minGapSec * 1000) return;
+    this.lastBurst.set(targetId, nowMs);
+    this.counters.bursts++;
+    const cause = { prefix: c.event.prefix, type: c.event.type, time: c.event.time };
+    this.deps.log.info({ target: targetId, prefix: c.event.prefix, type: c.event.type }, 'route change on a watched prefix: probe burst');
+    for (let i = 0; i < b.probes; i++) {
+      const fire = () => this.deps.bus.emit('probe.request', { targetId, reason: 'bgp-trigger', cause });
+      if (i === 0) {
+        fire();
+        continue;
+      }
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        fire();
+      }, i * b.intervalSec * 1000);
+      t.unref();
+      this.timers.add(t);
+    }
+  }
+
+  /** route_withdrawn: no route left covering the target (raised on the withdraw, cleared by an announce). */
+  private checkWithdrawn(targetId: string, c: RouteChange, nowMs: number): void {
+    const address = this.targets.address(targetId);
+    if (!address) return;
+    const match = this.deps.rib.lookup(address);
+    const policy = this.policyFor(targetId);
+    if (c.event.type === 'withdraw' && match === null) {
+      const targetName = this.names.get(targetId) ?? targetId;
+      const summary = describeWithdrawal({
+        targetName,
+        prefix: c.event.prefix,
+        peerAsn: c.event.peer.asn,
+        peerAddress: c.event.peer.address,
+        timeMs: Date.parse(c.event.time),
+        nowMs,
+        remainingPeers: 0,
+        asNames: this.asNames(),
+      });
+      this.signal(
+        [{ targetId, kind: 'route_withdrawn', active: true, summary, evidence: { observationIds: [], routeEvents: [toRef(c.event)] } }],
+        nowMs,
+        policy,
+        null,
+      );
+    } else if (match !== null) {
+      this.signal([{ targetId, kind: 'route_withdrawn', active: false }], nowMs, policy, null);
+    }
+  }
+}
+
+function toRef(e: RouteChange['event']) {
+  return {
+    time: e.time,
+    type: e.type,
+    router: e.router,
+    peerAddress: e.peer.address,
+    peerAsn: e.peer.asn,
+    prefix: e.prefix,
+    asPath: null,
+  };
+}

@@ -1,0 +1,129 @@
+import Hapi from '@hapi/hapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { CorrelatorService } from '../../src/correlate/service.js';
+import { EventBus } from '../../src/core/bus.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { ProbeRequest, SmokeTraceEvents } from '../../src/core/events.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { Telemetry } from '../../src/core/telemetry.js';
+import { registerAlertRoutes } from '../../src/http/routes/alerts.js';
+import { PeerRegistry } from '../../src/ingest/peers.js';
+import { RoutePipeline } from '../../src/ingest/pipeline.js';
+import type { PathObservation } from '../../src/probe/types.js';
+import { Rib } from '../../src/rib/index.js';
+import { MongoStore } from '../../src/storage/mongo/store.js';
+import { uniqueDbUri } from '../helpers/mongo.js';
+import { announce, LONG, MIN, observation, peer, SHORT, T0, withdraw, type HopSpec } from './builders.js';
+
+/**
+ * The correlator as the daemon runs it: route changes through the real
+ * pipeline and RIB onto the bus, observations (lab shapes) onto the bus,
+ * alerts and path changes into real MongoDB-wire storage, the evidence pack
+ * through the API. A manual clock drives time.
+ */
+describe('CorrelatorService on real storage', () => {
+  const clock = new ManualClock(T0);
+  const bus = new EventBus<SmokeTraceEvents>(silentLogger());
+  const telemetry = new Telemetry({ defaultMetrics: false });
+  const rib = new Rib();
+  const r1 = peer('10.99.1.1', 65001);
+  let store: MongoStore;
+  let pipeline: RoutePipeline;
+  let correlator: CorrelatorService;
+  const probeRequests: ProbeRequest[] = [];
+  const alertsSeen: Array<{ action: string; kind: string; summary: string }> = [];
+  let n = 0;
+
+  const at = (minute: number) => clock.set(T0 + minute * MIN);
+  const observe = (hops: HopSpec[], minute: number) => {
+    at(minute);
+    const id = (++n).toString(16).padStart(24, '0');
+    const obs: PathObservation = observation(hops, { minute, id, targetId: 'shop' });
+    // Hops annotated as the prober does (prefix of each hop's address from the RIB).
+    for (const h of obs.hops) h.prefix = h.probes[0]?.ip ? (rib.lookup(h.probes[0].ip)?.prefix ?? null) : null;
+    store.observations.append(obs);
+    bus.emit('observation', obs);
+  };
+
+  beforeAll(async () => {
+    const config = parseConfig({ storage: { uri: await uniqueDbUri('correlator') }, correlation: { burst: { probes: 1 } } }, 'test', {});
+    store = new MongoStore({ config: config.storage, log: silentLogger(), clock });
+    await store.start();
+    pipeline = new RoutePipeline({ rib, storage: store, queueCapacity: 200_000, bus, peers: new PeerRegistry(), telemetry, log: silentLogger(), clock });
+    correlator = new CorrelatorService({ config: config.correlation, vantage: 'lab', storage: store, rib, bus, telemetry, log: silentLogger(), clock });
+    await correlator.start();
+    bus.on('probe.request', 'test', (r) => void probeRequests.push(r));
+    bus.on('alert', 'test', (a) => void alertsSeen.push({ action: a.action, kind: a.alert.kind, summary: a.alert.summary }));
+  });
+
+  afterAll(async () => {
+    await correlator?.stop();
+    await store?.stop();
+  });
+
+  it('learns the short path, then the route flips to the long path: a path-worse alert citing the BGP change and an AS', async () => {
+    at(0);
+    pipeline.ingest([announce(r1, '10.99.100.0/24', [65001, 65002], 0)]);
+    for (let m = 1; m <= 5; m++) observe(SHORT, m);
+    expect(alertsSeen).toEqual([]);
+
+    // BGP moves the target prefix onto the long path via AS 65003 / AS 65004.
+    at(6);
+    pipeline.ingest([announce(r1, '10.99.100.0/24', [65001, 65003, 65004, 65002], 6)]);
+    expect(probeRequests).toEqual([expect.objectContaining({ targetId: 'shop', reason: 'bgp-trigger', cause: expect.objectContaining({ prefix: '10.99.100.0/24' }) })]);
+
+    // Slower by 40 ms, as the lab's long path with delay.
+    const slowLong = LONG.map((h, i) => (i >= 1 ? { ...h, rtt: h.rtt + 40 } : h));
+    observe(slowLong, 6.1);
+    observe(slowLong, 7);
+    const worse = alertsSeen.find((a) => a.kind === 'path_worse' && a.action === 'open');
+    expect(worse, JSON.stringify(alertsSeen)).toBeDefined();
+    expect(worse!.summary).toMatch(/shop\.example/);
+    expect(worse!.summary).toMatch(/AS 6500[234]/);
+    expect(worse!.summary).toMatch(/Likely responsible: AS \d+/);
+
+    await store.flush();
+    const stored = await store.alerts.list({ state: 'open', targetId: 'shop' });
+    expect(stored.map((a) => a.kind)).toContain('path_worse');
+    const changes = await store.pathChanges.forTarget('shop', {});
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.cause).toBe('bgp');
+    expect(changes[0]!.routeEvents.some((e) => e.type === 'announce' && JSON.stringify(e.asPath) === '[65001,65003,65004,65002]')).toBe(true);
+  });
+
+  it('serves an evidence pack with the route events and the paths before and after', async () => {
+    const server = Hapi.server();
+    registerAlertRoutes(server, { storage: store, clock });
+    const worse = (await store.alerts.list({ state: 'open', targetId: 'shop' })).find((a) => a.kind === 'path_worse')!;
+    const r = await server.inject(`/api/alerts/${worse.id}/evidence`);
+    expect(r.statusCode).toBe(200);
+    const pack = JSON.parse(r.payload) as { routeEvents: unknown[]; observations: { before: PathObservation[]; after: PathObservation[] }; timeline: unknown[]; pathChange: { verdict: { verdict: string } } };
+    expect(pack.pathChange.verdict.verdict).toBe('worse');
+    expect(pack.routeEvents.length).toBeGreaterThan(0);
+    expect(pack.observations.before.length).toBeGreaterThan(0);
+    expect(pack.observations.after.map((o) => o.hops.length)).toEqual([5, 5]);
+    const text = await server.inject(`/api/alerts/${worse.id}/evidence?format=text`);
+    expect(text.headers['content-type']).toMatch(/text\/plain/);
+    expect(text.payload).toContain('Summary: ');
+    expect(text.payload).toContain('announce 10.99.100.0/24');
+  });
+
+  it('the route flips back: a path-better alert, and the worse one resolves after the clear time', async () => {
+    at(20);
+    pipeline.ingest([announce(r1, '10.99.100.0/24', [65001, 65002], 20)]);
+    for (let m = 20.1; m <= 32; m += 1) observe(SHORT, m);
+    expect(alertsSeen.some((a) => a.kind === 'path_better' && a.action === 'open')).toBe(true);
+    expect(alertsSeen.some((a) => a.kind === 'path_worse' && a.action === 'resolve')).toBe(true);
+    // The one-shot notices clear once the path has been stable for the clear time (5 min by default).
+    expect(alertsSeen.some((a) => a.kind === 'hop_count_change' && a.action === 'resolve')).toBe(true);
+    expect(correlator.openAlerts().map((a) => a.kind)).not.toContain('path_worse');
+  });
+
+  it('the target prefix withdrawn everywhere: a route-withdrawn alert naming the prefix', () => {
+    at(40);
+    pipeline.ingest([withdraw(r1, '10.99.100.0/24', 40)]);
+    const w = alertsSeen.find((a) => a.kind === 'route_withdrawn' && a.action === 'open');
+    expect(w?.summary).toMatch(/withdrew 10\.99\.100\.0\/24, the route to shop\.example; no other peer announces it/);
+  });
+});
