@@ -82,6 +82,13 @@ function toModel<T>(doc: Document): T {
   return { id: String(_id), ...rest } as T;
 }
 
+/** A document stored with encodeDeep, back to its model: nested arrays restored, _id as id, `at` dropped. */
+function fromDeepDoc<T>(d: Document): T {
+  const { _id, at, ...rest } = decodeDeep(d) as Document;
+  void at;
+  return { ...rest, id: String(_id) } as T;
+}
+
 function rangeFilter(range: TimeRange): Document {
   const at: Document = {};
   if (range.since) at.$gte = range.since;
@@ -382,11 +389,7 @@ export class MongoStore implements Storage, Service {
 
   private makeAlerts(): AlertRepository {
     const coll = COLLECTIONS.alerts;
-    const fromDoc = (d: Document): StoredAlert => {
-      const { _id, at, ...rest } = decodeDeep(d) as Document;
-      void at;
-      return { ...rest, id: String(_id) } as StoredAlert;
-    };
+    const fromDoc = (d: Document) => fromDeepDoc<StoredAlert>(d);
     return {
       put: (a) => {
         const { id, ...rest } = a;
@@ -412,11 +415,7 @@ export class MongoStore implements Storage, Service {
 
   private makePathChanges(): PathChangeRepository {
     const coll = COLLECTIONS.pathChanges;
-    const fromDoc = (d: Document): PathChangeRecord => {
-      const { _id, at, ...rest } = decodeDeep(d) as Document;
-      void at;
-      return { ...rest, id: String(_id) } as PathChangeRecord;
-    };
+    const fromDoc = (d: Document) => fromDeepDoc<PathChangeRecord>(d);
     return {
       append: (rec) => {
         const { id, ...rest } = rec;
