@@ -52,7 +52,7 @@ export class ApiAuth {
     this.tokenHash = sha256(token);
     // Printed once, on stderr too, so it is seen when started by hand; never logged again.
     process.stderr.write(`\nsmoketrace: generated an API token (shown once; set http.apiToken to choose your own):\n  ${token}\n\n`);
-    this.log.warn({ component: 'http' }, 'api token generated and printed once on stderr');
+    this.log.warn('api token generated and printed once on stderr');
   }
 
   /** True when the request carries the right token. */

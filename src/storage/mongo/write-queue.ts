@@ -42,6 +42,8 @@ export class WriteQueue {
   private backoffMs = 0;
   private nextTryAt = 0;
   private lastDropLog = 0;
+  /** While stopping: no batch starts after this time (epoch ms). */
+  private deadline = Number.POSITIVE_INFINITY;
   private droppedSinceLog = 0;
   readonly stats: WriteQueueStats = { depth: 0, written: 0, dropped: 0, failed: 0, retries: 0, available: true, lastError: null };
 
@@ -65,7 +67,9 @@ export class WriteQueue {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const until = this.clock.nowMs() + deadlineMs;
+    this.deadline = until;
     this.nextTryAt = 0;
+    await this.flushing;
     while (this.depth() > 0 && this.clock.nowMs() < until) {
       await this.flush();
       if (!this.stats.available) break;
@@ -139,7 +143,7 @@ export class WriteQueue {
 
   private async run(): Promise<void> {
     while (this.depth() > 0) {
-      if (this.clock.nowMs() < this.nextTryAt) return;
+      if (this.clock.nowMs() < this.nextTryAt || this.clock.nowMs() > this.deadline) return;
       const db = this.getDb();
       if (!db) return;
       const batch = this.queue.slice(this.head, this.head + this.opts.batchSize);
