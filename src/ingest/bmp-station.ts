@@ -242,7 +242,8 @@ export class BmpStation implements Service {
   private onClose(s: SessionState): void {
     if (!this.sessions.delete(s.id)) return;
     s.recorder?.end();
-    if (s.framer.bufferedBytes > 0) {
+    // Bytes left after broken framing were already counted as that framing error.
+    if (s.framer.bufferedBytes > 0 && !s.framer.error) {
       this.deps.telemetry.rejected(COMPONENT, 'truncated_message');
       this.deps.log.warn({ router: s.router, bytes: s.framer.bufferedBytes }, 'bmp session closed mid-message');
     }

@@ -114,6 +114,7 @@ describe('BmpStation', () => {
     const rejected = telemetry.health().rejected.bmp!;
     expect(rejected.BMP_BAD_LENGTH).toBe(1);
     expect(rejected.BMP_BAD_VERSION).toBe(1);
+    expect(rejected.truncated_message).toBeUndefined();
     expect(sessions()).toHaveLength(1);
     good.destroy();
   });
