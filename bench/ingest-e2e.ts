@@ -1,0 +1,277 @@
+/**
+ * End-to-end BGP ingestion: the synthetic full table of bench/lib/gen-table.ts sent as one
+ * router's BMP stream over TCP to the real BmpStation (BmpSession decoder, RoutePipeline, Rib,
+ * PeerRegistry, MongoStore, wired as src/app.ts wires them; no HTTP, live channel or prober).
+ *
+ *   node --expose-gc --import tsx bench/ingest-e2e.ts [scale=0.01] [mode=both] [queue=200000] [bare=run]
+ *
+ *   scale  1 = 1,000,000 IPv4 + 200,000 IPv6 prefixes (also env BENCH_SCALE)
+ *   mode   per-update | packed | both: one prefix per UPDATE, packed UPDATEs, or one run of each
+ *   queue  storage.writeQueue.maxDocuments (default: the config default, 200,000); the pipeline
+ *          pauses the feed above 80% of it and resumes below 50%. At a small scale use
+ *          200000*scale to keep the full-size ratio of table to queue.
+ *   bare   run | skip | <docs/s>: the baseline insertMany rate (bench/storage-insert.ts's loop,
+ *          run here on the same server and documents), skipped, or given
+ *
+ * Server: MONGODB_URI (default mongodb://127.0.0.1:27117/), database bench_e2e, dropped at the end.
+ * --expose-gc lets the bench collect garbage before the memory readings.
+ *
+ * The sender runs in this process: it writes the stream in 64 KiB chunks, waiting for 'drain'
+ * (so a paused station holds it back through TCP), and "last byte" is the callback of the last
+ * write (the kernel took it). Figures:
+ *   RIB converged    last byte -> rib.size equals the routes sent (target <= 10 s)
+ *   storage done     first byte -> write queue empty, the pipeline stored every event and the
+ *                    collection count equals what was sent; its rate / the bare rate (target >= 80%)
+ *   back-pressure    pauses of the feed (count, total paused time), peak queue depth
+ *   memory           heapUsed and RSS before the feed and after storage caught up (after GC),
+ *                    per route (target <= 300 bytes/route of heap)
+ * Polling every 10 ms: times are good to ~10 ms.
+ */
+import { MongoClient } from 'mongodb';
+import { connect, type Socket } from 'node:net';
+import { pino } from 'pino';
+import { BmpSession } from '../bgp/bmp-normalize.js';
+import { parseConfig } from '../src/config/load.js';
+import { EventBus } from '../src/core/bus.js';
+import { systemClock } from '../src/core/clock.js';
+import type { SmokeTraceEvents } from '../src/core/events.js';
+import { componentLogger, type Logger } from '../src/core/logger.js';
+import { Telemetry } from '../src/core/telemetry.js';
+import { BmpStation } from '../src/ingest/bmp-station.js';
+import { PeerRegistry } from '../src/ingest/peers.js';
+import { RoutePipeline } from '../src/ingest/pipeline.js';
+import { Rib } from '../src/rib/index.js';
+import { COLLECTIONS, MongoStore } from '../src/storage/mongo/store.js';
+import { fullTableAt, generateTable, scaleArg, type BmpTable } from './lib/gen-table.js';
+import { bareInsertLoop, benchUri, routeEventDocuments } from './storage-insert.js';
+
+const DATABASE = 'bench_e2e';
+const POLL_MS = 10;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function memory(): { heap: number; rss: number } {
+  for (let i = 0; i < 3; i++) gc?.();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
+}
+const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A feed that only records the pipeline's pause/resume calls. */
+class PauseRecorder {
+  pauses = 0;
+  pausedMs = 0;
+  private since: number | null = null;
+  setPaused(paused: boolean): void {
+    const now = performance.now();
+    if (paused && this.since === null) {
+      this.pauses++;
+      this.since = now;
+    } else if (!paused && this.since !== null) {
+      this.pausedMs += now - this.since;
+      this.since = null;
+    }
+  }
+}
+
+interface Ingest {
+  store: MongoStore;
+  rib: Rib;
+  pipeline: RoutePipeline;
+  station: BmpStation;
+  pauses: PauseRecorder;
+  /** False once measuring is over: the session end at teardown must not flood the queue with withdraws. */
+  live: { on: boolean };
+}
+
+/** The ingestion path of src/app.ts: storage, RIB, peers, pipeline, BMP station. */
+async function buildIngest(uri: string, queue: number, log: Logger): Promise<Ingest> {
+  const config = parseConfig(
+    { storage: { uri, writeQueue: { maxDocuments: queue } }, bmp: { host: '127.0.0.1', port: 0 } },
+    'bench',
+    {},
+  );
+  const telemetry = new Telemetry();
+  const store = new MongoStore({
+    config: config.storage,
+    log: componentLogger(log, 'storage'),
+    clock: systemClock,
+    onRejected: (n, reason) => telemetry.rejected('storage', reason, n),
+  });
+  const rib = new Rib();
+  const pipeline = new RoutePipeline({
+    rib,
+    storage: store,
+    queueCapacity: config.storage.writeQueue.maxDocuments,
+    bus: new EventBus<SmokeTraceEvents>(componentLogger(log, 'bus')),
+    peers: new PeerRegistry(),
+    telemetry,
+    log: componentLogger(log, 'ingest'),
+    clock: systemClock,
+  });
+  const live = { on: true };
+  const station = new BmpStation({
+    config: config.bmp,
+    decoder: (router) => new BmpSession(router),
+    sink: (events) => pipeline.ingest(events),
+    telemetry,
+    log: componentLogger(log, 'bmp'),
+    clock: systemClock,
+    recordDir: '/nonexistent',
+    onSessionEnd: (router) => live.on && pipeline.routerDown(router, 'bmp'),
+  });
+  const pauses = new PauseRecorder();
+  pipeline.addFeed(station);
+  pipeline.addFeed(pauses);
+  await store.start();
+  await station.start();
+  return { store, rib, pipeline, station, pauses, live };
+}
+
+/** Writes the stream in 64 KiB chunks honouring back-pressure; resolves at the last write's callback. */
+function send(socket: Socket, stream: Buffer, onFirst: () => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    let off = 0;
+    onFirst();
+    const pump = (): void => {
+      while (off < stream.length) {
+        const chunk = stream.subarray(off, off + 65536);
+        off += chunk.length;
+        const last = off >= stream.length;
+        const more = socket.write(chunk, last ? () => resolve(performance.now()) : undefined);
+        if (!more && !last) {
+          socket.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}
+
+interface RunResult {
+  bytes: number;
+  messages: number;
+  sendSeconds: number;
+  ribAfterLastByte: number;
+  ribFromFirstByte: number;
+  storedSeconds: number;
+  storedPerSecond: number;
+  pauses: number;
+  pausedSeconds: number;
+  peakQueue: number;
+  dropped: number;
+  before: { heap: number; rss: number };
+  after: { heap: number; rss: number };
+  routes: number;
+}
+
+async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger, client: MongoClient): Promise<RunResult> {
+  await client.db(DATABASE).collection(COLLECTIONS.routeEvents).drop().catch(() => {});
+  const ing = await buildIngest(uri, queue, log);
+  const { host, port } = ing.station.address();
+  const socket = connect(port, host);
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  const before = memory();
+
+  let t0 = 0;
+  let tRib = 0;
+  let peakQueue = 0;
+  const watch = setInterval(() => {
+    peakQueue = Math.max(peakQueue, ing.store.queue.depth());
+    if (!tRib && ing.rib.size === table.routes) tRib = performance.now();
+  }, POLL_MS);
+  const tLast = await send(socket, table.stream, () => (t0 = performance.now()));
+  while (!tRib) await sleep(POLL_MS);
+  // Storage: the pipeline has stored every event, the queue is empty, the collection holds them all.
+  const coll = client.db(DATABASE).collection(COLLECTIONS.routeEvents);
+  let tStored = 0;
+  while (!tStored) {
+    await sleep(POLL_MS);
+    if (ing.pipeline.counters.stored < table.storedEvents || ing.store.queue.depth() > 0) continue;
+    await ing.store.flush();
+    if (ing.store.queue.stats.written + ing.store.queue.stats.dropped + ing.store.queue.stats.failed < table.storedEvents) continue;
+    const now = performance.now();
+    if ((await coll.countDocuments()) >= table.storedEvents - ing.store.queue.stats.dropped) tStored = now;
+  }
+  clearInterval(watch);
+  const after = memory();
+  const count = await coll.countDocuments();
+  ing.live.on = false;
+  const r: RunResult = {
+    bytes: table.stream.length,
+    messages: table.messages,
+    sendSeconds: (tLast - t0) / 1000,
+    ribAfterLastByte: (tRib - tLast) / 1000,
+    ribFromFirstByte: (tRib - t0) / 1000,
+    storedSeconds: (tStored - t0) / 1000,
+    storedPerSecond: count / ((tStored - t0) / 1000),
+    pauses: ing.pauses.pauses,
+    pausedSeconds: ing.pauses.pausedMs / 1000,
+    peakQueue,
+    dropped: ing.store.queue.stats.dropped + ing.store.queue.stats.failed,
+    before,
+    after,
+    routes: ing.rib.size,
+  };
+  if (count !== table.storedEvents) console.log(`  MISMATCH: ${count} documents stored, ${table.storedEvents} expected`);
+  if (ing.pipeline.counters.errors) console.log(`  decode errors: ${ing.pipeline.counters.errors}`);
+  await ing.store.stop();
+  socket.destroy();
+  await ing.station.stop();
+  ing.pipeline.stop();
+  return r;
+}
+
+function report(mode: string, table: BmpTable, r: RunResult, bare: number | null): void {
+  console.log(`  ${mode}: ${rate(r.messages)} BMP messages, ${mb(r.bytes)}, ${rate(r.routes)} routes in the RIB`);
+  console.log(`    sending took ${r.sendSeconds.toFixed(2)} s; RIB converged ${r.ribAfterLastByte.toFixed(2)} s after the last byte (${r.ribFromFirstByte.toFixed(2)} s after the first; target <= 10 s)`);
+  const ratio = bare ? ` = ${((r.storedPerSecond / bare) * 100).toFixed(0)}% of the bare insertMany rate (target >= 80%)` : '';
+  console.log(
+    `    storage caught up ${r.storedSeconds.toFixed(2)} s after the first byte: ${rate(r.storedPerSecond)} docs/s${ratio}; ` +
+      `back-pressure: ${r.pauses} pauses, ${r.pausedSeconds.toFixed(2)} s paused, peak queue ${rate(r.peakQueue)}, dropped ${r.dropped}`,
+  );
+  const perRoute = (a: number, b: number) => ((b - a) / r.routes).toFixed(0);
+  console.log(
+    `    memory${gc ? '' : ' (no --expose-gc: includes garbage)'}: heapUsed ${mb(r.before.heap)} -> ${mb(r.after.heap)} = ${perRoute(r.before.heap, r.after.heap)} bytes/route (target <= 300); ` +
+      `rss ${mb(r.before.rss)} -> ${mb(r.after.rss)} = ${perRoute(r.before.rss, r.after.rss)} bytes/route`,
+  );
+  void table;
+}
+
+async function main(): Promise<void> {
+  const scale = scaleArg(process.argv, 0.01);
+  const modeArg = process.argv[3] ?? 'both';
+  const queue = Number(process.argv[4] ?? 200_000);
+  const bareArg = process.argv[5] ?? 'run';
+  const modes = modeArg === 'both' ? ['per-update', 'packed'] : [modeArg];
+  if (!modes.every((m) => m === 'per-update' || m === 'packed')) throw new Error(`mode must be per-update, packed or both, got ${modeArg}`);
+  const { ipv4, ipv6 } = fullTableAt(scale);
+  const uri = benchUri(DATABASE);
+  const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }, pino.destination(2));
+  const client = new MongoClient(uri);
+  await client.connect();
+  console.log(`ingest-e2e: scale ${scale} (${rate(ipv4)} IPv4 + ${rate(ipv6)} IPv6 prefixes), write queue ${rate(queue)}, ${uri.replace(/\/\/[^@]*@/, '//')}`);
+  try {
+    for (const mode of modes) {
+      let t = performance.now();
+      const table = generateTable({ ipv4, ipv6, packed: mode === 'packed' });
+      console.log(`  ${mode}: generated in ${((performance.now() - t) / 1000).toFixed(1)} s (seed 42, ${rate(table.attributeSets)} attribute sets)`);
+      let bare: number | null = bareArg === 'skip' ? null : Number(bareArg);
+      if (bareArg === 'run') {
+        t = performance.now();
+        const b = await bareInsertLoop(client, DATABASE, 'route_events_bare', routeEventDocuments(table.stream, '127.0.0.1', 1000));
+        bare = b.perSecond;
+        console.log(`    bare insertMany x1000: ${rate(b.documents)} docs in ${b.seconds.toFixed(1)} s = ${rate(b.perSecond)} docs/s (worst batch ${b.worstBatchMs.toFixed(0)} ms)`);
+      }
+      report(mode, table, await runOnce(table, uri, queue, log, client), bare);
+    }
+  } finally {
+    await client.db(DATABASE).dropDatabase().catch(() => {});
+    await client.close();
+  }
+}
+
+await main();
