@@ -1,11 +1,9 @@
-import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNotifierSet, createSenders } from '../../src/notify/build.js';
 import { notifySchema } from '../../src/notify/config.js';
 import { toNotifiable } from '../../src/notify/from-alert.js';
 import type { Alert } from '../../src/correlate/alerts.js';
-import { sampleAlert, startHttpReceiver } from './helpers.js';
+import { sampleAlert, startHttpReceiver, startUdpReceiver } from './helpers.js';
 
 function issues(input: unknown): string[] {
   const r = notifySchema.safeParse(input);
@@ -147,16 +145,14 @@ describe('createNotifierSet from config, end to end', () => {
   it('a parsed config delivers to a real webhook and a real syslog receiver, filtered by severity', async () => {
     const http = await startHttpReceiver([{ status: 200 }]);
     cleanups.push(http.close);
-    const udp = createSocket('udp4');
-    const got: Buffer[] = [];
-    udp.on('message', (m) => got.push(m));
-    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => udp.close(() => r())));
+    const udp = await startUdpReceiver();
+    cleanups.push(udp.close);
+    const got = udp.got;
     const cfg = notifySchema.parse({
       baseUrl: 'http://st.example.net',
       minSeverity: 'major',
       webhooks: [{ name: 'hook', url: http.url, headers: { 'X-Token': 't' } }],
-      syslog: [{ name: 'siem', host: '127.0.0.1', port: (udp.address() as AddressInfo).port, facility: 'local3' }],
+      syslog: [{ name: 'siem', host: '127.0.0.1', port: udp.port, facility: 'local3' }],
     });
     const set = createNotifierSet(cfg, { userAgent: 'smoketrace/9.9.9' });
     cleanups.push(() => set.stop(0));

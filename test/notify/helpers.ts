@@ -1,4 +1,5 @@
 /** Shared test pieces: a sample alert, instant retry deps, a real HTTP receiver on 127.0.0.1:0. */
+import { createSocket } from 'node:dgram';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { realHttpDeps, type HttpDeps } from '../../src/notify/http-post.js';
@@ -72,5 +73,18 @@ export async function startHttpReceiver(answers: Answer[]) {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
+  };
+}
+
+/** A real syslog/UDP receiver on 127.0.0.1:0 collecting datagrams. */
+export async function startUdpReceiver() {
+  const sock = createSocket('udp4');
+  const got: Buffer[] = [];
+  sock.on('message', (m) => got.push(m));
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  return {
+    port: (sock.address() as AddressInfo).port,
+    got,
+    close: () => new Promise<void>((r) => sock.close(() => r())),
   };
 }

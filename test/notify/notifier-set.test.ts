@@ -1,11 +1,9 @@
-import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NotifierSet } from '../../src/notify/notifier-set.js';
 import { SyslogSender } from '../../src/notify/syslog.js';
 import type { DeliveryResult, NotifiableAlert, Sender, SenderKind } from '../../src/notify/types.js';
 import { WebhookSender } from '../../src/notify/webhook.js';
-import { instantDeps, sampleAlert, startHttpReceiver } from './helpers.js';
+import { instantDeps, sampleAlert, startHttpReceiver, startUdpReceiver } from './helpers.js';
 
 /** A scripted in-process sender (the set is what is under test here, not a protocol). */
 class ScriptedSender implements Sender {
@@ -63,11 +61,9 @@ describe('NotifierSet isolation with real receivers', () => {
   it('one sender hanging and two failing never stop the webhook and syslog deliveries', async () => {
     const http = await startHttpReceiver([{ status: 200 }]);
     cleanups.push(http.close);
-    const udp = createSocket('udp4');
-    const datagrams: Buffer[] = [];
-    udp.on('message', (m) => datagrams.push(m));
-    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => udp.close(() => r())));
+    const udp = await startUdpReceiver();
+    cleanups.push(udp.close);
+    const datagrams = udp.got;
 
     const hang = new ScriptedSender('hang', 'hang');
     const set = new NotifierSet(
@@ -76,7 +72,7 @@ describe('NotifierSet isolation with real receivers', () => {
         new ScriptedSender('throws', 'throw'),
         new ScriptedSender('rejects', 'reject'),
         new WebhookSender({ name: 'hook', url: http.url }, instantDeps()),
-        new SyslogSender({ name: 'syslog', host: '127.0.0.1', port: (udp.address() as AddressInfo).port, protocol: 'udp' }),
+        new SyslogSender({ name: 'syslog', host: '127.0.0.1', port: udp.port, protocol: 'udp' }),
       ],
       { sendTimeoutMs: 600_000 }, // the hanging send stays in flight for the whole test
     );

@@ -1,4 +1,3 @@
-import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -11,7 +10,7 @@ import {
   syslogSeverity,
   truncateUtf8,
 } from '../../src/notify/syslog-format.js';
-import { sampleAlert } from './helpers.js';
+import { sampleAlert, startUdpReceiver } from './helpers.js';
 import { parse5424, splitOctetCounted } from './syslog-parse.js';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -78,12 +77,9 @@ describe('RFC 5424 formatting', () => {
 });
 
 async function udpReceiver() {
-  const sock = createSocket('udp4');
-  const got: Buffer[] = [];
-  sock.on('message', (m) => got.push(m));
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise<void>((r) => sock.close(() => r())));
-  return { port: (sock.address() as AddressInfo).port, got };
+  const rx = await startUdpReceiver();
+  cleanups.push(rx.close);
+  return rx;
 }
 
 describe('SyslogSender over UDP (RFC 5426)', () => {
