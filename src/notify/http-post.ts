@@ -23,6 +23,27 @@ export interface HttpTarget {
 }
 
 const SNIPPET_CHARS = 200;
+/** Bytes of a response body read for the error message; the rest is never downloaded. */
+const SNIPPET_BYTES = 2048;
+
+async function readSnippet(res: Response): Promise<string> {
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < SNIPPET_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const text = Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
+  return text.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+}
 
 function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -45,7 +66,7 @@ async function attemptPost(body: string, target: HttpTarget, deps: HttpDeps, clo
     });
     status = res.status;
     retryAfter = res.headers.get('retry-after');
-    snippet = (await res.text()).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+    snippet = await readSnippet(res);
   } catch (err) {
     if (closing.aborted) return { kind: 'fail', code: 'CLOSED', error: 'sender closed' };
     if (err instanceof Error && err.name === 'TimeoutError') {

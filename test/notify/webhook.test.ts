@@ -76,6 +76,12 @@ describe('WebhookSender against a real HTTP server', () => {
     expect(deps.delays).toEqual([]);
   });
 
+  it('a huge error body is not downloaded: the error keeps a 200-character snippet', async () => {
+    const rx = await receiver([{ status: 413, body: 'x'.repeat(2_000_000) }]);
+    const result = await new WebhookSender({ name: 'ops', url: rx.url }, instantDeps()).send(sampleAlert());
+    expect(result).toEqual({ ok: false, attempts: 1, status: 413, code: 'HTTP_STATUS', error: `HTTP 413: ${'x'.repeat(200)}` });
+  });
+
   it('429 with Retry-After: waits what the server asked, then delivers', async () => {
     const rx = await receiver([{ status: 429, headers: { 'Retry-After': '2' } }, { status: 200 }]);
     const deps = instantDeps();
