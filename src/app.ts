@@ -22,6 +22,8 @@ import { Rib } from './rib/index.js';
 import { ProbeService } from './probe/service.js';
 import { registerTargetRoutes } from './http/routes/targets.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerStatic } from './http/static.js';
+import { registerOverviewRoutes } from './http/routes/overview.js';
 import { registerAlertRoutes } from './http/routes/alerts.js';
 import { CorrelatorService } from './correlate/service.js';
 import { MongoStore } from './storage/mongo/store.js';
@@ -167,6 +169,8 @@ export class App {
     if (!this.correlator) this.telemetry.registerHealth('correlator', () => ({ status: 'disabled' }));
     registerAlertRoutes(this.http.server, { storage: this.storage, clock });
 
+    registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock });
+    registerStatic(this.http.server, { log: componentLogger(this.log, 'http') });
     registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });
 
     let live: LiveChannel | null = null;

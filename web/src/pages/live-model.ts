@@ -1,0 +1,98 @@
+/** Live items and their grouping. Pure (no DOM), so the collapse rule is easy to read and to test. */
+import type { RouteEvent } from '../../../bgp/types.js';
+import type { PathChangeRecord, StoredAlert } from '../../../src/storage/repositories.js';
+import { asPath } from '../format.js';
+
+export interface LiveItem {
+  kind: string;
+  time: string;
+  prefix: string;
+  /** "192.0.2.1 AS65001" */
+  peer: string;
+  target: string;
+  text: string;
+  href: string | null;
+}
+
+export interface LiveGroup {
+  sample: LiveItem;
+  count: number;
+  label: string;
+}
+
+export interface LiveFilter {
+  prefix: string;
+  peer: string;
+  target: string;
+  /** '' = any; 'other' = every route event kind not listed in the menu. */
+  kind: string;
+}
+
+const LISTED = new Set(['announce', 'withdraw', 'peer_up', 'peer_down', 'eor', 'path.change', 'alert']);
+
+export function itemOfRoute(e: RouteEvent): LiveItem {
+  const peer = 'peer' in e ? `${e.peer.address} AS${e.peer.asn}` : '';
+  const prefix = 'prefix' in e ? e.prefix : '';
+  let text: string;
+  if (e.type === 'announce') text = `${e.prefix} via ${peer} path ${asPath(e.asPath)} next hop ${e.nextHop ?? '–'}`;
+  else if (e.type === 'withdraw') text = `${e.prefix} withdrawn by ${peer}${e.cause && e.cause !== 'bgp' ? ` (${e.cause})` : ''}`;
+  else if (e.type === 'peer_down') text = `peer ${peer} down on ${e.router}: ${e.reason}`;
+  else if (e.type === 'peer_up') text = `peer ${peer} up on ${e.router}`;
+  else if (e.type === 'eor') text = `end of RIB ${e.afi} ${e.safi} from ${peer}`;
+  else if (e.type === 'error') text = `${e.code} from ${e.router}: ${e.message}`;
+  else text = `${e.type} from ${e.router}${peer ? ` peer ${peer}` : ''}`;
+  return { kind: e.type, time: e.time, prefix, peer, target: '', text, href: prefix ? `#/prefix/${encodeURIComponent(prefix)}` : null };
+}
+
+export function itemOfChange(c: PathChangeRecord): LiveItem {
+  return { kind: 'path.change', time: c.time, prefix: '', peer: '', target: c.targetId, text: `${c.targetName}: ${c.sentence}`, href: `#/target/${encodeURIComponent(c.targetId)}` };
+}
+
+export function itemOfAlert(a: { action: string; alert: StoredAlert }): LiveItem {
+  const al = a.alert;
+  return {
+    kind: 'alert',
+    time: al.updatedAt,
+    prefix: '',
+    peer: '',
+    target: al.targetId,
+    text: `${a.action} ${al.severity} ${al.kind} on ${al.targetId}: ${al.summary}`,
+    href: `#/alert/${encodeURIComponent(al.id)}`,
+  };
+}
+
+export function matches(i: LiveItem, f: LiveFilter): boolean {
+  if (f.kind && (f.kind === 'other' ? LISTED.has(i.kind) : i.kind !== f.kind)) return false;
+  if (f.prefix && !i.prefix.startsWith(f.prefix)) return false;
+  if (f.peer && !i.peer.toLowerCase().includes(f.peer.toLowerCase())) return false;
+  if (f.target && !i.target.includes(f.target)) return false;
+  return true;
+}
+
+function collapse(items: readonly LiveItem[], key: (i: LiveItem) => string, label: (i: LiveItem, n: number) => string): LiveGroup[] {
+  const groups = new Map<string, LiveGroup>();
+  for (const i of items) {
+    const k = key(i);
+    const g = groups.get(k);
+    if (g) {
+      g.count++;
+      g.sample = i;
+    } else groups.set(k, { sample: i, count: 1, label: '' });
+  }
+  const out = [...groups.values()];
+  for (const g of out) g.label = label(g.sample, g.count);
+  return out;
+}
+
+/**
+ * Filters and groups one frame's items, oldest first. Alike items (kind, peer,
+ * prefix) always merge; when more than maxLines remain, they merge by kind and
+ * peer, and at last by kind alone, so a frame never adds more than maxLines lines.
+ */
+export function groupItems(items: readonly LiveItem[], f: LiveFilter, maxLines: number): LiveGroup[] {
+  const kept = items.filter((i) => matches(i, f));
+  let g = collapse(kept, (i) => `${i.kind}|${i.peer}|${i.prefix}|${i.target}|${i.kind === 'alert' || i.kind === 'path.change' ? i.text : ''}`, (i, n) => (n > 1 ? `${i.text} (and ${n - 1} more alike)` : i.text));
+  if (g.length > maxLines) g = collapse(kept, (i) => `${i.kind}|${i.peer}`, (i, n) => `${n} ${i.kind} events${i.peer ? ` from ${i.peer}` : ''}, latest ${i.prefix || i.text}`);
+  if (g.length > maxLines) g = collapse(kept, (i) => i.kind, (i, n) => `${n} ${i.kind} events, latest ${i.prefix || i.text}`);
+  return g;
+}
