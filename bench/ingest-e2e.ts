@@ -228,7 +228,7 @@ async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger,
   return r;
 }
 
-function report(mode: string, table: BmpTable, r: RunResult, bare: number | null): void {
+function report(mode: string, r: RunResult, bare: number | null): void {
   console.log(`  ${mode}: ${rate(r.messages)} BMP messages, ${mb(r.bytes)}, ${rate(r.routes)} routes in the RIB`);
   console.log(`    sending took ${r.sendSeconds.toFixed(2)} s; RIB converged ${r.ribAfterLastByte.toFixed(2)} s after the last byte (${r.ribFromFirstByte.toFixed(2)} s after the first; target <= 10 s)`);
   const ratio = bare ? ` = ${((r.storedPerSecond / bare) * 100).toFixed(0)}% of the bare insertMany rate (target >= 80%)` : '';
@@ -241,7 +241,6 @@ function report(mode: string, table: BmpTable, r: RunResult, bare: number | null
     `    memory${gc ? '' : ' (no --expose-gc: includes garbage)'}: heapUsed ${mb(r.before.heap)} -> ${mb(r.after.heap)} = ${perRoute(r.before.heap, r.after.heap)} bytes/route (target <= 300); ` +
       `rss ${mb(r.before.rss)} -> ${mb(r.after.rss)} = ${perRoute(r.before.rss, r.after.rss)} bytes/route`,
   );
-  void table;
 }
 
 async function main(): Promise<void> {
@@ -272,7 +271,7 @@ async function main(): Promise<void> {
       const first = bareArg === 'run' ? await bareRun('before') : null;
       const r = await runOnce(table, uri, queue, log, client);
       const bare = bareArg === 'run' ? (first! + (await bareRun('after'))) / 2 : given;
-      report(mode, table, r, bare);
+      report(mode, r, bare);
     }
   } finally {
     await client.db(DATABASE).dropDatabase().catch(() => {});
