@@ -69,19 +69,23 @@ export function matches(i: LiveItem, f: LiveFilter): boolean {
   return true;
 }
 
-function collapse(items: readonly LiveItem[], key: (i: LiveItem) => string, label: (i: LiveItem, n: number) => string): LiveGroup[] {
-  const groups = new Map<string, LiveGroup>();
+function collapse(items: readonly LiveItem[], key: (i: LiveItem) => string, label: (i: LiveItem, n: number, prefixes: string) => string): LiveGroup[] {
+  const groups = new Map<string, { g: LiveGroup; prefixes: Set<string> }>();
   for (const i of items) {
     const k = key(i);
-    const g = groups.get(k);
-    if (g) {
-      g.count++;
-      g.sample = i;
-    } else groups.set(k, { sample: i, count: 1, label: '' });
+    const entry = groups.get(k);
+    if (entry) {
+      entry.g.count++;
+      entry.g.sample = i;
+      if (i.prefix) entry.prefixes.add(i.prefix);
+    } else groups.set(k, { g: { sample: i, count: 1, label: '' }, prefixes: new Set(i.prefix ? [i.prefix] : []) });
   }
-  const out = [...groups.values()];
-  for (const g of out) g.label = label(g.sample, g.count);
-  return out;
+  return [...groups.values()].map(({ g, prefixes }) => {
+    const list = [...prefixes];
+    const shown = list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more prefixes` : list.join(', ');
+    g.label = label(g.sample, g.count, shown);
+    return g;
+  });
 }
 
 /**
@@ -92,7 +96,7 @@ function collapse(items: readonly LiveItem[], key: (i: LiveItem) => string, labe
 export function groupItems(items: readonly LiveItem[], f: LiveFilter, maxLines: number): LiveGroup[] {
   const kept = items.filter((i) => matches(i, f));
   let g = collapse(kept, (i) => `${i.kind}|${i.peer}|${i.prefix}|${i.target}|${i.kind === 'alert' || i.kind === 'path.change' ? i.text : ''}`, (i, n) => (n > 1 ? `${i.text} (and ${n - 1} more alike)` : i.text));
-  if (g.length > maxLines) g = collapse(kept, (i) => `${i.kind}|${i.peer}`, (i, n) => `${n} ${i.kind} events${i.peer ? ` from ${i.peer}` : ''}, latest ${i.prefix || i.text}`);
-  if (g.length > maxLines) g = collapse(kept, (i) => i.kind, (i, n) => `${n} ${i.kind} events, latest ${i.prefix || i.text}`);
+  if (g.length > maxLines) g = collapse(kept, (i) => `${i.kind}|${i.peer}`, (i, n, p) => `${n} ${i.kind} events${i.peer ? ` from ${i.peer}` : ''}${p ? `: ${p}` : `, latest: ${i.text}`}`);
+  if (g.length > maxLines) g = collapse(kept, (i) => i.kind, (i, n, p) => `${n} ${i.kind} events${p ? `: ${p}` : `, latest: ${i.text}`}`);
   return g;
 }

@@ -13,7 +13,7 @@ import { groupItems, itemOfAlert, itemOfChange, itemOfRoute, type LiveItem, type
 
 const MAX_LINES = 400;
 /** Lines added per frame at most; beyond it, items collapse further (by kind and peer). */
-const LINES_PER_FRAME = 60;
+const LINES_PER_FRAME = 80;
 /** Items held while paused (the oldest are dropped, counted). */
 const MAX_PENDING = 20_000;
 
@@ -58,7 +58,8 @@ export function livePage(root: HTMLElement): Cleanup {
       droppedLocal += pending.length - MAX_PENDING;
       pending = pending.slice(pending.length - MAX_PENDING);
     }
-    schedule();
+    if (paused) updateStats();
+    else schedule();
   }
 
   function schedule(): void {
@@ -72,7 +73,7 @@ export function livePage(root: HTMLElement): Cleanup {
       { class: `live-line new kind-${e.kind.replace('.', '-')}` },
       h('time', { datetime: e.time }, clock(e.time)),
       h('span', { class: 'kind' }, e.kind),
-      g.count > 1 ? h('span', { class: 'count', title: `this line stands for ${g.count} events` }, `×${g.count}`) : null,
+      g.count > 1 ? h('span', { class: 'count', title: `this line stands for ${g.count} events`, 'data-count': g.count }, `×${g.count}`) : null,
       h('span', { class: 'what' }, e.href ? h('a', { href: e.href }, g.count > 1 ? g.label : e.text) : g.count > 1 ? g.label : e.text),
     );
   }

@@ -69,6 +69,7 @@ function fillForm(f: FormInputs, t: Target | null): void {
   for (const [k, el] of Object.entries(f.inputs)) {
     const v = t ? (t as unknown as Record<string, unknown>)[k] : undefined;
     if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = v === undefined ? true : Boolean(v);
+    else if (el instanceof HTMLSelectElement && (v === undefined || v === null)) el.selectedIndex = 0;
     else el.value = v === undefined || v === null ? '' : String(v);
   }
   f.inputs.id!.toggleAttribute('readonly', t !== null);

@@ -1,0 +1,248 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PathObservation } from '../../src/probe/types.js';
+import { runCli, type RunningDaemon } from '../helpers/daemon.js';
+import { uniqueDbUri } from '../helpers/mongo.js';
+import { launch, screenshot, VIEWPORTS, watchErrors } from './browser.js';
+import { seedAlert } from './seed.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const TOKEN = 'browser-test-token-0123456789';
+const FIXTURE = 'test/fixtures/bmp/lab/bmp-gobgp.bin';
+/** A prefix the GoBGP lab recording announces (see bmp-gobgp.bin.decoded.txt). */
+const PREFIX = '10.99.1.0/24';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+function replay(bmpPort: number): Promise<unknown> {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'replay', 'bmp', join(ROOT, FIXTURE), '--to', `127.0.0.1:${bmpPort}`], { cwd: ROOT });
+}
+
+describe('the web UI in Chromium against a real daemon', () => {
+  let d: RunningDaemon;
+  let uri: string;
+  let base: string;
+  let bmpPort: number;
+  let browser: Browser;
+  let alertId: string;
+
+  const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`)).json()) as T;
+  const probe = async (id: string): Promise<PathObservation> => {
+    const r = await fetch(`${base}/api/targets/${id}/probe`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(r.status).toBe(200);
+    return ((await r.json()) as { observation: PathObservation }).observation;
+  };
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'st-browser-'));
+    const config = join(dir, 'smoketrace.yaml');
+    // Two loopback targets probed with the real traceroute (long intervals: probed on demand here).
+    writeFileSync(
+      config,
+      [
+        'http:',
+        `  apiToken: ${TOKEN}`,
+        'probing:',
+        '  addressPolicy:',
+        '    allowPrivate: true',
+        '  targets:',
+        '    - { name: loopback, host: 127.0.0.1, tool: traceroute, intervalSec: 3600, timeoutSec: 20 }',
+        '    - { name: loopback-two, host: 127.0.0.2, tool: traceroute, intervalSec: 3600, timeoutSec: 20 }',
+        '',
+      ].join('\n'),
+    );
+    uri = await uniqueDbUri('browser');
+    bmpPort = await freePort();
+    d = runCli(['start', '--config', config], { MONGODB_URI: uri, SMOKETRACE_BMP_PORT: String(bmpPort) });
+    await d.waitForLog((l) => l.msg === 'http listening');
+    base = d.url!;
+    await d.waitForLog((l) => l.msg === 'smoketrace started').catch(() => undefined);
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    d?.child.kill('SIGTERM');
+    await d?.exited;
+  });
+
+  async function open(path: string, viewport: keyof typeof VIEWPORTS = 'laptop'): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: VIEWPORTS[viewport] });
+    const errors = watchErrors(page);
+    await page.goto(`${base}/#/${path}`);
+    return { page, errors };
+  }
+
+  it('serves the app at / and its assets', async () => {
+    const r = await fetch(`${base}/`);
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toContain('<title>SmokeTrace</title>');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(`${base}${asset!}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('the live page shows a replayed BMP event within 2 s of the replay', async () => {
+    const { page, errors } = await open('live');
+    await page.getByText('connected', { exact: true }).waitFor({ timeout: 10_000 });
+    await replay(bmpPort);
+    const replayedAt = Date.now();
+    await page.locator('.live-line.kind-announce').first().waitFor({ timeout: 2_000 });
+    expect(Date.now() - replayedAt).toBeLessThan(2_000);
+    // Let the stream settle, then check the accounting: lines × their counts = events shown.
+    await expect.poll(() => page.locator('.live-line.kind-peer_down').count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    const text = (await page.locator('.live-list').textContent()) ?? '';
+    expect(text).toContain(PREFIX);
+    const lines = await page.locator('.live-line').count();
+    const counts = (await page.locator('.live-line .count').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))) as number[];
+    const represented = lines - counts.length + counts.reduce((a, b) => a + b, 0);
+    const stats = (await page.locator('.live-stats').textContent()) ?? '';
+    const m = /^(\d+) received, (\d+) shown/.exec(stats);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBe(represented);
+    expect(Number(m![1])).toBe(Number(m![2]));
+    await screenshot(page, 'live-laptop');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('pause holds events and resume shows them', async () => {
+    const { page, errors } = await open('live');
+    await page.getByText('connected', { exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await replay(bmpPort);
+    await page.locator('.live-stats', { hasText: /paused, [1-9]\d* waiting/ }).waitFor({ timeout: 5_000 });
+    expect(await page.locator('.live-line').count()).toBe(0);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('.live-line').first().waitFor({ timeout: 5_000 });
+    // Filtering by kind keeps only withdraws (the recording withdraws routes too).
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Kind').selectOption('withdraw');
+    await replay(bmpPort);
+    await page.locator('.live-line').first().waitFor({ timeout: 5_000 });
+    const kinds = await page.locator('.live-line .kind').allTextContents();
+    expect(new Set(kinds)).toEqual(new Set(['withdraw']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('seeds observations and an alert (real traceroutes, the real judge)', async () => {
+    const before = [await probe('loopback'), await probe('loopback')];
+    const after = [await probe('loopback-two'), await probe('loopback-two')];
+    expect(before.every((o) => o.status === 'ok' && o.reached)).toBe(true);
+    const { alert, change } = await seedAlert(uri, { targetId: 'loopback', before, after, prefix: PREFIX, openedMinutesAgo: 30 });
+    alertId = alert.id;
+    const ov = await getJson<{ rows: Array<{ id: string; pathChanges: number; worse: number; alerts: number; openAlerts: number; minutesInAlert: number; latency: Array<{ ms: number | null }> }> }>('/api/overview');
+    const row = ov.rows.find((r) => r.id === 'loopback');
+    expect(row).toMatchObject({ pathChanges: 1, alerts: 1, openAlerts: 1, worse: (change.verdict as { verdict: string }).verdict === 'worse' ? 1 : 0 });
+    expect(row!.minutesInAlert).toBeGreaterThanOrEqual(29);
+    expect(row!.minutesInAlert).toBeLessThanOrEqual(31);
+    expect(row!.latency.length).toBe(2);
+    // Troubled first.
+    expect(ov.rows[0]!.id).toBe('loopback');
+    const bad = await fetch(`${base}/api/overview?since=yesterday`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { problems: Array<{ path: string }> }).problems[0]!.path).toBe('since');
+  });
+
+  const PAGES = () => [
+    { name: 'overview', path: 'overview', ready: 'text=Troubled destinations' },
+    { name: 'live', path: 'live', ready: 'text=Events' },
+    { name: 'targets', path: 'targets', ready: 'tr[data-target="loopback"]' },
+    { name: 'target', path: 'target/loopback', ready: '.u-over' },
+    { name: 'prefix', path: `prefix/${encodeURIComponent(PREFIX)}`, ready: 'svg.timeline' },
+    { name: 'alert', path: `alert/${alertId}`, ready: 'svg.path-diagram' },
+  ];
+
+  it('every page renders without console errors, on a laptop and a phone (screenshots)', async () => {
+    for (const viewport of ['laptop', 'phone'] as const) {
+      for (const p of PAGES()) {
+        const { page, errors } = await open(p.path, viewport);
+        await page.locator(p.ready).first().waitFor({ timeout: 10_000 });
+        await page.waitForLoadState('networkidle');
+        expect(await page.locator('.error-box').count(), `${p.name} error box`).toBe(0);
+        expect(await page.locator('h1').first().textContent()).toBeTruthy();
+        // Every input has a label.
+        const unlabelled = await page.evaluate("[...document.querySelectorAll('input:not([type=hidden]), select')].filter((e) => !e.labels?.length).map((e) => e.name)");
+        expect(unlabelled, `${p.name} unlabelled inputs`).toEqual([]);
+        // Nothing wider than the viewport scrolls the page sideways (tables scroll in their own box).
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+        expect(overflow, `${p.name} horizontal overflow on ${viewport}`).toBeLessThanOrEqual(1);
+        await screenshot(page, `${p.name}-${viewport}`);
+        expect(errors, `${p.name} on ${viewport}`).toEqual([]);
+        await page.close();
+      }
+    }
+  });
+
+  it('the overview table sorts by a column from the keyboard', async () => {
+    const { page } = await open('overview');
+    const sortBtn = page.getByRole('button', { name: /^Destination/ });
+    await sortBtn.focus();
+    await page.keyboard.press('Enter');
+    const names = await page.locator('tbody tr td:first-child a').allTextContents();
+    expect(names.slice(0, 2)).toEqual(['loopback', 'loopback-two']);
+    expect(await page.locator('th[aria-sort="ascending"]').textContent()).toContain('Destination');
+    await page.close();
+  });
+
+  it('the alert page shows the summary, both paths, the route events and evidence downloads', async () => {
+    const { page } = await open(`alert/${alertId}`);
+    await page.locator('svg.path-diagram').first().waitFor();
+    expect(await page.locator('svg.path-diagram').count()).toBe(2);
+    expect(await page.locator('.summary').textContent()).toBeTruthy();
+    expect(await page.locator('text=10.99.1.0/24').count()).toBeGreaterThan(0);
+    const textHref = await page.getByRole('link', { name: 'Download evidence (text)' }).getAttribute('href');
+    const txt = await fetch(`${base}${textHref!}`);
+    expect(txt.status).toBe(200);
+    expect(await txt.text()).toContain('SmokeTrace evidence pack');
+    await page.close();
+  });
+
+  it('adds a target through the Targets page (asking for the token once), showing the API validation per field', async () => {
+    const { page } = await open('targets');
+    await page.locator('tr[data-target="loopback"]').waitFor();
+    // A bad host first: the API's message appears next to the Host field.
+    await page.getByLabel('Name').fill('ui-added');
+    await page.getByLabel('Host').fill('-oProxyCommand=x');
+    await page.getByRole('button', { name: 'Add target' }).click();
+    await page.getByLabel('Token', { exact: true }).fill(TOKEN);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const hostError = page.locator('[data-error-for="host"]');
+    await expect.poll(() => hostError.textContent(), { timeout: 5_000 }).toContain('must not start with "-"');
+    expect(await page.getByLabel('Host').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate("localStorage.getItem('smoketrace.apiToken')")).toBe(TOKEN);
+    // Now a good one: no second token prompt.
+    await page.getByLabel('Host').fill('127.0.0.3');
+    await page.getByRole('button', { name: 'Add target' }).click();
+    await page.locator('tr[data-target="ui-added"]').waitFor({ timeout: 5_000 });
+    expect(await page.locator('dialog').count()).toBe(0);
+    const { targets } = await getJson<{ targets: Array<{ id: string; host: string; source: string }> }>('/api/targets');
+    expect(targets.find((t) => t.id === 'ui-added')).toMatchObject({ host: '127.0.0.3', source: 'api' });
+    // Probe it from the page.
+    await page.locator('tr[data-target="ui-added"]').getByRole('button', { name: 'Probe now' }).click();
+    await page.locator('#toast', { hasText: 'Probe of ui-added done: reached' }).waitFor({ timeout: 30_000 });
+    // And remove it.
+    page.once('dialog', (dlg) => void dlg.accept());
+    await page.getByRole('button', { name: 'Remove ui-added' }).click();
+    await page.locator('tr[data-target="ui-added"]').waitFor({ state: 'detached', timeout: 5_000 });
+    const after = await getJson<{ targets: Array<{ id: string }> }>('/api/targets');
+    expect(after.targets.some((t) => t.id === 'ui-added')).toBe(false);
+    await page.close();
+  });
+});
