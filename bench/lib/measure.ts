@@ -1,0 +1,96 @@
+/**
+ * Shared measuring code for the throughput benches (bench/bmp-decode.ts, bench/exabgp-parse.ts):
+ * wall and CPU time of a bounded piece of work, repeated runs reported by their median, and
+ * the machine's load average before and after, since the box is shared and figures move
+ * with it.
+ */
+import { loadavg } from 'node:os';
+
+export interface Timing {
+  /** Wall-clock seconds. */
+  wall: number;
+  /**
+   * CPU seconds of this process (user + system, all threads: GC helpers included). On a
+   * loaded machine this stays close to what one idle core would need, where `wall` does not.
+   */
+  cpu: number;
+}
+
+export function timed<T>(fn: () => T): Timing & { result: T } {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const result = fn();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return { result, wall, cpu: (c.user + c.system) / 1e6 };
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The 1, 5 and 15 minute load averages (as in /proc/loadavg), e.g. "4.97 4.83 3.71". */
+export function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+}
+
+/** 1234567.8 -> "1,234,568". */
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export interface RunSummary {
+  runs: Timing[];
+  /** Median items per wall second and per CPU second. */
+  perWallSecond: number;
+  perCpuSecond: number;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+/**
+ * Runs `fn` `runs` times (it returns how many items it processed, which must be the same
+ * each time) and summarises by the median rate.
+ */
+export function repeat(runs: number, fn: () => number): RunSummary & { items: number } {
+  const loadBefore = load();
+  const timings: Timing[] = [];
+  let items = -1;
+  for (let i = 0; i < runs; i++) {
+    const t = timed(fn);
+    if (items >= 0 && t.result !== items) throw new Error(`run ${i + 1} processed ${t.result} items, run 1 ${items}`);
+    items = t.result;
+    timings.push({ wall: t.wall, cpu: t.cpu });
+  }
+  return {
+    runs: timings,
+    items,
+    perWallSecond: median(timings.map((t) => items / t.wall)),
+    perCpuSecond: median(timings.map((t) => items / t.cpu)),
+    loadBefore,
+    loadAfter: load(),
+  };
+}
+
+/** One line: "<label>: 1,234 <unit>/s wall (runs a, b, c), 2,345/s CPU; load 1 -> 2". */
+export function describe(label: string, unit: string, s: RunSummary & { items: number }): string {
+  const each = s.runs.map((t) => fmt(s.items / t.wall)).join(', ');
+  return (
+    `${label}: median ${fmt(s.perWallSecond)} ${unit}/s wall (runs: ${each}), ${fmt(s.perCpuSecond)} ${unit}/CPU-s; ` +
+    `loadavg ${s.loadBefore} -> ${s.loadAfter}`
+  );
+}
+
+/** Positive integer argument argv[i] (or the fallback). */
+export function intArg(i: number, fallback: number, argv: readonly string[] = process.argv): number {
+  const raw = argv[i];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`argument ${i - 1} must be a positive integer, got ${raw}`);
+  return n;
+}
