@@ -22,10 +22,11 @@ import type {
 import { DecodeError } from './errors.js';
 import { addPathAllows } from './bgp/capabilities.js';
 import { familyName } from './bgp/families.js';
+import { AttributeCache } from './bgp/attribute-cache.js';
 import { decodeUpdateBody, type FamilyRoutes, type UpdateOptions } from './bgp/update.js';
 import { BmpFramer, type BmpFramerOptions } from './bmp/framer.js';
 import { BMP_TYPE_NAMES, decodeBmpMessage, type BmpMessage } from './bmp/message.js';
-import type { PeerHeader } from './bmp/peer-header.js';
+import { PeerHeaderCache, type PeerHeader } from './bmp/peer-header.js';
 import type { PeerUpMessage } from './bmp/peer-up.js';
 import type { RouteMonitoringMessage } from './bmp/route-monitoring.js';
 
@@ -66,6 +67,9 @@ export class BmpSession {
   };
   private readonly peers = new Map<string, PeerState>();
   private readonly addPathPolicy = new AddPathPolicy();
+  private readonly peerHeaders = new PeerHeaderCache();
+  /** PeerRefs by peer key, shared (frozen) by the events of every message from that peer. */
+  private readonly peerRefs = new Map<string, PeerRef>();
   private lastArrivalMs = -1;
   private lastArrivalIso = '';
   private lastTsKey = -1;
@@ -77,7 +81,7 @@ export class BmpSession {
   decode(message: Buffer, streamOffset: number, arrivalTime: Date): RouteEvent[] {
     const out: RouteEvent[] = [];
     try {
-      const env = decodeBmpMessage(message, streamOffset);
+      const env = decodeBmpMessage(message, streamOffset, this.peerHeaders);
       const name = BMP_TYPE_NAMES[env.type] ?? `type-${env.type}`;
       this.counters.messages[name] = (this.counters.messages[name] ?? 0) + 1;
       this.toEvents(env.message, arrivalTime, out);
@@ -116,7 +120,7 @@ export class BmpSession {
       return;
     }
     const time = this.time(m.peer, arrival);
-    const peer = peerRef(m.peer);
+    const peer = this.peerRefOf(m.peer);
     switch (m.kind) {
       case 'route-monitoring':
         this.routeMonitoring(m, peer, time, out);
@@ -157,6 +161,15 @@ export class BmpSession {
         out.push({ ...base, type: 'mirror', time, peer, info: m.info });
         return;
     }
+  }
+
+  private peerRefOf(h: PeerHeader): PeerRef {
+    const known = this.peerRefs.get(h.key);
+    if (known !== undefined && sameRef(known, h)) return known;
+    const ref = Object.freeze(peerRef(h));
+    if (this.peerRefs.size >= MAX_PEER_REFS) this.peerRefs.clear();
+    this.peerRefs.set(h.key, ref);
+    return ref;
   }
 
   private learnPeer(m: PeerUpMessage): void {
@@ -293,6 +306,7 @@ class AddPathPolicy implements UpdateOptions {
   known: Set<string> | null = null;
   direction: 'send' | 'receive' = 'receive';
   locRib = false;
+  readonly attributeCache = new AttributeCache();
 
   addPath(afi: number, safi: number): boolean | null {
     const fam = familyName(afi, safi);
@@ -304,6 +318,20 @@ class AddPathPolicy implements UpdateOptions {
     }
     return this.known === null ? null : this.known.has(fam);
   }
+}
+
+const MAX_PEER_REFS = 10_000;
+
+function sameRef(p: PeerRef, h: PeerHeader): boolean {
+  return (
+    p.address === h.address &&
+    p.asn === h.asn &&
+    p.bgpId === h.bgpId &&
+    p.type === h.typeName &&
+    p.distinguisher === h.distinguisher &&
+    p.postPolicy === h.postPolicy &&
+    p.adjRibOut === h.adjRibOut
+  );
 }
 
 export function peerRef(h: PeerHeader): PeerRef {

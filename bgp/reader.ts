@@ -5,9 +5,6 @@
  */
 import { DecodeError } from './errors.js';
 
-/** Scratch space for IPv6 prefixes (the decoder is synchronous, so one buffer is enough). */
-const SCRATCH = Buffer.alloc(16);
-
 export class Reader {
   private pos: number;
 
@@ -135,25 +132,48 @@ export class Reader {
     const b = this.buf;
     const p = this.pos;
     this.pos = p + n;
-    if (afi === 'ipv4') {
-      let v = 0;
-      for (let i = 0; i < 4; i++) v = v * 256 + (i < n ? b[p + i]! : 0);
-      if (bits < 32) v -= v % 2 ** (32 - bits);
-      return `${Math.floor(v / 16777216)}.${Math.floor(v / 65536) & 255}.${Math.floor(v / 256) & 255}.${v & 255}/${bits}`;
-    }
-    const tmp = SCRATCH.fill(0);
-    b.copy(tmp, 0, p, p + n);
-    const rem = bits & 7;
-    if (rem !== 0) tmp[n - 1]! &= (0xff << (8 - rem)) & 0xff;
-    return `${ipv6Text(tmp, 0)}/${bits}`;
+    return afi === 'ipv4' ? ipv4PrefixText(b, p, bits) : ipv6PrefixText(b, p, bits);
   }
+}
+
+/** "0".."255": decimal text of an octet (also of a prefix length) without number formatting. */
+const DEC: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
+/** Octet i of a prefix of `bits` bits at b[p]: 0 past the prefix bytes, host bits cleared. */
+function prefixOctet(b: Buffer, p: number, bits: number, i: number): number {
+  const left = bits - 8 * i;
+  if (left <= 0) return 0;
+  return left >= 8 ? b[p + i]! : b[p + i]! & (0xff << (8 - left)) & 0xff;
+}
+
+/** "a.b.c.d/len" of an IPv4 prefix in NLRI encoding (address bytes at b[p]). */
+function ipv4PrefixText(b: Buffer, p: number, bits: number): string {
+  return `${DEC[prefixOctet(b, p, bits, 0)]}.${DEC[prefixOctet(b, p, bits, 1)]}.${DEC[prefixOctet(b, p, bits, 2)]}.${DEC[prefixOctet(b, p, bits, 3)]}/${DEC[bits]}`;
+}
+
+/** Scratch groups (the decoder is synchronous, so one array is enough). */
+const GROUPS: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+
+/** RFC 5952 text of an IPv6 prefix in NLRI encoding (address bytes at b[p]), "addr/len". */
+function ipv6PrefixText(b: Buffer, p: number, bits: number): string {
+  const g = GROUPS;
+  for (let i = 0; i < 8; i++) g[i] = (prefixOctet(b, p, bits, 2 * i) << 8) | prefixOctet(b, p, bits, 2 * i + 1);
+  return `${groupsToText(g)}/${DEC[bits]}`;
 }
 
 /** RFC 5952 text of 16 bytes at buf[p]: lower-case hex, longest run (>= 2) of zero groups as "::". */
 export function ipv6Text(buf: Buffer, p: number): string {
-  if (isV4Mapped(buf, p)) return `::ffff:${ipv4Text(buf, p + 12)}`; // RFC 5952 5
-  const g: number[] = new Array<number>(8);
+  const g = GROUPS;
   for (let i = 0; i < 8; i++) g[i] = (buf[p + 2 * i]! << 8) | buf[p + 2 * i + 1]!;
+  return groupsToText(g);
+}
+
+/** RFC 5952 text of eight 16-bit groups. */
+function groupsToText(g: number[]): string {
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    // RFC 5952 5: IPv4-mapped addresses end in dotted decimal.
+    return `::ffff:${DEC[g[6]! >> 8]}.${DEC[g[6]! & 255]}.${DEC[g[7]! >> 8]}.${DEC[g[7]! & 255]}`;
+  }
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -182,9 +202,4 @@ function groupsText(g: number[], from: number, to: number): string {
 /** IPv4 text of 4 bytes at buf[p]. */
 export function ipv4Text(buf: Buffer, p: number): string {
   return `${buf[p]}.${buf[p + 1]}.${buf[p + 2]}.${buf[p + 3]}`;
-}
-
-function isV4Mapped(buf: Buffer, p: number): boolean {
-  for (let i = 0; i < 10; i++) if (buf[p + i] !== 0) return false;
-  return buf[p + 10] === 0xff && buf[p + 11] === 0xff;
 }

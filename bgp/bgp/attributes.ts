@@ -7,6 +7,7 @@ import type { Origin, RouteAttributes } from '../types.js';
 import { DecodeError, type DecodeErrorCode, type Severity } from '../errors.js';
 import { ipv4Text, ipv6Text, Reader } from '../reader.js';
 import { AS_TRANS, mergeAs4Path, parseAsSegments, segmentsToElements, type AsSegment } from './as-path.js';
+import type { AttributeCache, BlockScan, CachedAttributes } from './attribute-cache.js';
 import { communitiesText, extCommunitiesText, largeCommunitiesText } from './communities.js';
 
 export const ATTR_ORIGIN = 1;
@@ -95,6 +96,8 @@ export interface AttributeContext {
   /** Width of ASNs in AS_PATH and AGGREGATOR for this session (RFC 6793). */
   fourOctetAsn: boolean;
   issues: DecodeError[];
+  /** Decoded attributes of blocks seen before (per session): see ./attribute-cache.ts. */
+  cache?: AttributeCache | undefined;
 }
 
 function emptyAttributes(): RouteAttributes {
@@ -103,8 +106,75 @@ function emptyAttributes(): RouteAttributes {
 
 const ORIGINS: Origin[] = ['igp', 'egp', 'incomplete'];
 
+/** Scratch for AttributeCache.scan (the decoder is synchronous). */
+const SCAN: BlockScan = { count: 0, mpReachAt: -1, mpUnreachAt: -1, keyLength: 0 };
+
 /** Decodes the path attribute block r (whose length was checked against the UPDATE by the caller). */
 export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttributes {
+  const cache = ctx.cache;
+  if (cache === undefined) return parseAll(r, ctx);
+  const b = r.buf;
+  const start = r.position;
+  const end = r.end;
+  if (!cache.scan(b, start, end, SCAN)) return parseAll(r, ctx);
+  const hit = cache.get(b, start, end, SCAN, ctx.fourOctetAsn);
+  if (hit !== null) return fromCache(r, hit, SCAN);
+  const scan: BlockScan = { ...SCAN };
+  const issuesBefore = ctx.issues.length;
+  const out = parseAll(r, ctx);
+  if (ctx.issues.length === issuesBefore && !out.treatAsWithdraw) {
+    cache.set(b, start, end, scan, ctx.fourOctetAsn, { attrs: out.attrs, hasOrigin: out.hasOrigin, hasAsPath: out.hasAsPath, hasNextHop: out.hasNextHop });
+  }
+  return out;
+}
+
+/** A block whose other attributes were decoded before: only MP_REACH / MP_UNREACH are decoded, in block order. */
+function fromCache(r: Reader, hit: CachedAttributes, s: BlockScan): ParsedAttributes {
+  const out: ParsedAttributes = {
+    attrs: hit.attrs,
+    hasOrigin: hit.hasOrigin,
+    hasAsPath: hit.hasAsPath,
+    hasNextHop: hit.hasNextHop,
+    count: s.count,
+    mpReach: null,
+    mpUnreach: null,
+    treatAsWithdraw: false,
+  };
+  const reachFirst = s.mpReachAt < s.mpUnreachAt;
+  const first = reachFirst ? s.mpReachAt : s.mpUnreachAt;
+  const second = reachFirst ? s.mpUnreachAt : s.mpReachAt;
+  if (first >= 0) mpFromCache(r, first, out);
+  if (second >= 0) mpFromCache(r, second, out);
+  r.skip(r.remaining);
+  return out;
+}
+
+/** The MP attribute whose header starts at buf position p: checked and decoded as parseAll does. */
+function mpFromCache(r: Reader, p: number, out: ParsedAttributes): void {
+  const b = r.buf;
+  const flags = b[p]!;
+  const type = b[p + 1]!;
+  const extended = (flags & FLAG_EXTENDED) !== 0;
+  const len = extended ? (b[p + 2]! << 8) | b[p + 3]! : b[p + 2]!;
+  const v = p + (extended ? 4 : 3);
+  const at = r.base + p;
+  const spec = SPECS[type]!;
+  const problem = checkShape(spec, flags, len);
+  if (problem !== null) throw new DecodeError(spec.code, at, `attribute ${type}: ${problem}`, 'message-skip');
+  mpValue(out, type, b, v, v + len, r.base + v);
+}
+
+/** MP_REACH_NLRI / MP_UNREACH_NLRI value at b[p, end) (valueAt: its stream offset). */
+function mpValue(out: ParsedAttributes, type: number, b: Buffer, p: number, end: number, valueAt: number): void {
+  if (type === ATTR_MP_REACH) {
+    out.mpReach = parseMpReach(new Reader(b, p, end, valueAt - p));
+    return;
+  }
+  const u = new Reader(b, p, end, valueAt - p);
+  out.mpUnreach = { afi: u.u16(), safi: u.u8(), nlri: u.rest() };
+}
+
+function parseAll(r: Reader, ctx: AttributeContext): ParsedAttributes {
   const out: ParsedAttributes = {
     attrs: emptyAttributes(),
     hasOrigin: false,
@@ -211,13 +281,9 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
         break;
       }
       case ATTR_MP_REACH:
-        out.mpReach = parseMpReach(new Reader(b, p, end, valueAt - p));
+      case ATTR_MP_UNREACH:
+        mpValue(out, type, b, p, end, valueAt);
         break;
-      case ATTR_MP_UNREACH: {
-        const u = new Reader(b, p, end, valueAt - p);
-        out.mpUnreach = { afi: u.u16(), safi: u.u8(), nlri: u.rest() };
-        break;
-      }
     }
   }
   finishAsPath(out, asPath, as4Path, as4Aggregator, ctx);

@@ -6,6 +6,7 @@
 import type { Afi, RouteAttributes, Safi } from '../types.js';
 import { DecodeError } from '../errors.js';
 import type { Reader } from '../reader.js';
+import type { AttributeCache } from './attribute-cache.js';
 import { parseAttributes } from './attributes.js';
 import { AFI_IPV4, afiName, familyName, isUnicastIp, safiName, SAFI_UNICAST } from './families.js';
 import { readPrefixes, type Nlri } from './nlri.js';
@@ -38,6 +39,8 @@ export interface UpdateOptions {
   fourOctetAsn: boolean;
   /** ADD-PATH for received routes of this family: true/false when known, null to guess. */
   addPath(afi: number, safi: number): boolean | null;
+  /** Attributes decoded earlier in this session, reused for identical blocks (frozen, shared). */
+  attributeCache?: AttributeCache | undefined;
 }
 
 /** Decodes an UPDATE body (after the 19-octet BGP header). Throws DecodeError when unusable. */
@@ -68,7 +71,7 @@ export function decodeUpdateBody(r: Reader, opts: UpdateOptions): DecodedUpdate 
     out.eor = { afi: 'ipv4', safi: 'unicast' };
     return out;
   }
-  const pa = parseAttributes(attrR, { fourOctetAsn: opts.fourOctetAsn, issues });
+  const pa = parseAttributes(attrR, { fourOctetAsn: opts.fourOctetAsn, issues, cache: opts.attributeCache });
 
   if (withdrawnLen > 0) out.withdrawn.push(classic(withdrawnR, opts, null));
   if (pa.mpUnreach !== null) {

@@ -8,7 +8,7 @@ import { Reader } from '../reader.js';
 import { BMP_COMMON_HEADER_SIZE, isSupportedBmpVersion } from './framer.js';
 import { decodeInitiation, decodeTermination, type InitiationMessage, type TerminationMessage } from './initiation.js';
 import { decodeMirroring, type MirrorMessage } from './mirroring.js';
-import { readPeerHeader } from './peer-header.js';
+import { readPeerHeader, type PeerHeaderCache } from './peer-header.js';
 import { decodePeerDown, type PeerDownMessage } from './peer-down.js';
 import { decodePeerUp, type PeerUpMessage } from './peer-up.js';
 import { decodeRouteMonitoring, type RouteMonitoringMessage } from './route-monitoring.js';
@@ -55,8 +55,11 @@ export interface BmpEnvelope {
   message: BmpMessage;
 }
 
-/** msg must hold exactly one BMP message; streamOffset is where it starts in the stream. */
-export function decodeBmpMessage(msg: Buffer, streamOffset = 0): BmpEnvelope {
+/**
+ * msg must hold exactly one BMP message; streamOffset is where it starts in the stream.
+ * A session decoding many messages passes its PeerHeaderCache (see ./peer-header.ts).
+ */
+export function decodeBmpMessage(msg: Buffer, streamOffset = 0, peers?: PeerHeaderCache): BmpEnvelope {
   const r = new Reader(msg, 0, msg.length, streamOffset);
   const version = r.u8();
   const length = r.u32();
@@ -65,25 +68,25 @@ export function decodeBmpMessage(msg: Buffer, streamOffset = 0): BmpEnvelope {
   if (length !== msg.length || length < BMP_COMMON_HEADER_SIZE) {
     throw new DecodeError('BMP_BAD_LENGTH', streamOffset, `BMP length ${length} for a ${msg.length}-byte message`);
   }
-  return { version, type, length, offset: streamOffset, message: decodeBody(r, type, version) };
+  return { version, type, length, offset: streamOffset, message: decodeBody(r, type, version, peers) };
 }
 
-function decodeBody(r: Reader, type: number, version: number): BmpMessage {
+function decodeBody(r: Reader, type: number, version: number, peers: PeerHeaderCache | undefined): BmpMessage {
   switch (type) {
     case BMP_INITIATION:
       return decodeInitiation(r);
     case BMP_TERMINATION:
       return decodeTermination(r);
     case BMP_ROUTE_MONITORING:
-      return decodeRouteMonitoring(r, readPeerHeader(r), version);
+      return decodeRouteMonitoring(r, readPeerHeader(r, peers), version);
     case BMP_STATISTICS:
-      return decodeStats(r, readPeerHeader(r));
+      return decodeStats(r, readPeerHeader(r, peers));
     case BMP_PEER_DOWN:
-      return decodePeerDown(r, readPeerHeader(r));
+      return decodePeerDown(r, readPeerHeader(r, peers));
     case BMP_PEER_UP:
-      return decodePeerUp(r, readPeerHeader(r));
+      return decodePeerUp(r, readPeerHeader(r, peers));
     case BMP_ROUTE_MIRRORING:
-      return decodeMirroring(r, readPeerHeader(r));
+      return decodeMirroring(r, readPeerHeader(r, peers));
     default:
       return { kind: 'unknown', type };
   }

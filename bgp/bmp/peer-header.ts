@@ -37,7 +37,64 @@ export interface PeerHeader {
   key: string;
 }
 
-export function readPeerHeader(r: Reader): PeerHeader {
+/**
+ * The per-peer headers seen recently (a session sees few peers, each in many messages): the
+ * text of a header whose first 34 octets (type, flags, distinguisher, address, AS, BGP ID)
+ * were seen before is reused; only the timestamp is read again. Keyed by those octets as a
+ * latin1 string (built, hashed and compared natively by V8).
+ */
+export class PeerHeaderCache {
+  private readonly byIdentity = new Map<string, PeerHeader>();
+
+  constructor(readonly capacity = 1024) {}
+
+  /** The header at buf[p] when its identity octets were seen before, with this timestamp. */
+  get(buf: Buffer, p: number): PeerHeader | null {
+    const h = this.byIdentity.get(buf.toString('latin1', p, p + IDENTITY_SIZE));
+    if (h === undefined) return null;
+    return {
+      type: h.type,
+      typeName: h.typeName,
+      flags: h.flags,
+      ipv6: h.ipv6,
+      postPolicy: h.postPolicy,
+      twoByteAs: h.twoByteAs,
+      adjRibOut: h.adjRibOut,
+      filtered: h.filtered,
+      distinguisher: h.distinguisher,
+      address: h.address,
+      asn: h.asn,
+      bgpId: h.bgpId,
+      tsSec: buf.readUInt32BE(p + IDENTITY_SIZE),
+      tsUsec: buf.readUInt32BE(p + IDENTITY_SIZE + 4),
+      key: h.key,
+    };
+  }
+
+  set(buf: Buffer, p: number, header: PeerHeader): void {
+    if (this.byIdentity.size >= this.capacity) this.byIdentity.clear();
+    this.byIdentity.set(buf.toString('latin1', p, p + IDENTITY_SIZE), header);
+  }
+}
+
+/** Octets of the per-peer header before the timestamp. */
+const IDENTITY_SIZE = 34;
+
+/** Reads the per-peer header; with a cache, a header seen before costs no text building. */
+export function readPeerHeader(r: Reader, cache?: PeerHeaderCache): PeerHeader {
+  if (cache === undefined || r.remaining < PEER_HEADER_SIZE) return decodePeerHeader(r);
+  const p = r.position;
+  const cached = cache.get(r.buf, p);
+  if (cached !== null) {
+    r.skip(PEER_HEADER_SIZE);
+    return cached;
+  }
+  const h = decodePeerHeader(r);
+  cache.set(r.buf, p, h);
+  return h;
+}
+
+function decodePeerHeader(r: Reader): PeerHeader {
   const type = r.u8();
   const flags = r.u8();
   const rd = r.advance(8);
