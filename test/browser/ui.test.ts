@@ -116,7 +116,9 @@ describe('the web UI in Chromium against a real daemon', () => {
     expect(m).not.toBeNull();
     expect(Number(m![2])).toBe(represented);
     expect(Number(m![1])).toBe(Number(m![2]));
-    await screenshot(page, 'live-laptop');
+    await screenshot(page, 'live-replay-laptop');
+    await page.setViewportSize(VIEWPORTS.phone);
+    await screenshot(page, 'live-replay-phone');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -63,10 +63,19 @@ export function select(name: string, options: readonly string[], value?: string)
   return el;
 }
 
-export function table(headers: readonly string[], rows: Node[], caption?: string): HTMLTableElement {
+/** Puts each column's heading on its cells (data-label), so a .stack table can show label: value rows on a phone. */
+export function labelCells(headers: readonly string[], rows: readonly Node[]): void {
+  for (const r of rows) {
+    if (!(r instanceof HTMLTableRowElement)) continue;
+    [...r.cells].forEach((c, i) => c.setAttribute('data-label', headers[i] ?? ''));
+  }
+}
+
+export function table(headers: readonly string[], rows: Node[], caption?: string, opts: { stack?: boolean } = {}): HTMLTableElement {
+  if (opts.stack) labelCells(headers, rows);
   return h(
     'table',
-    {},
+    { class: opts.stack ? 'stack' : null },
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, ...rows),

@@ -95,7 +95,7 @@ function collapse(items: readonly LiveItem[], key: (i: LiveItem) => string, labe
  */
 export function groupItems(items: readonly LiveItem[], f: LiveFilter, maxLines: number): LiveGroup[] {
   const kept = items.filter((i) => matches(i, f));
-  let g = collapse(kept, (i) => `${i.kind}|${i.peer}|${i.prefix}|${i.target}|${i.kind === 'alert' || i.kind === 'path.change' ? i.text : ''}`, (i, n) => (n > 1 ? `${i.text} (and ${n - 1} more alike)` : i.text));
+  let g = collapse(kept, (i) => `${i.kind}|${i.peer}|${i.prefix}|${i.target}|${i.kind === 'alert' || i.kind === 'path.change' ? i.text : ''}`, (i) => i.text);
   if (g.length > maxLines) g = collapse(kept, (i) => `${i.kind}|${i.peer}`, (i, n, p) => `${n} ${i.kind} events${i.peer ? ` from ${i.peer}` : ''}${p ? `: ${p}` : `, latest: ${i.text}`}`);
   if (g.length > maxLines) g = collapse(kept, (i) => i.kind, (i, n, p) => `${n} ${i.kind} events${p ? `: ${p}` : `, latest: ${i.text}`}`);
   return g;

@@ -2,7 +2,7 @@
 import type { TargetTrouble } from '../../../src/http/routes/overview.js';
 import { api } from '../api.js';
 import { sparkline } from '../charts.js';
-import { card, empty, h, link, table, td } from '../dom.js';
+import { card, empty, h, labelCells, link, table, td } from '../dom.js';
 import { ago, minutes, ms } from '../format.js';
 import type { Cleanup } from '../main.js';
 
@@ -61,10 +61,12 @@ function sortRows(rows: TargetTrouble[], key: SortKey, dir: 1 | -1): TargetTroub
   });
 }
 
+/** The sort survives the periodic reload. */
+const sort: { key: SortKey; dir: 1 | -1 } = { key: 'minutesInAlert', dir: -1 };
+
 function troubleTable(rows: TargetTrouble[]): HTMLElement {
   const wrap = h('div', { class: 'table-wrap' });
-  let key: SortKey = 'minutesInAlert';
-  let dir: 1 | -1 = -1;
+  let { key, dir } = sort;
   const draw = () => {
     const head = h(
       'tr',
@@ -81,7 +83,10 @@ function troubleTable(rows: TargetTrouble[]): HTMLElement {
               onclick: () => {
                 dir = c.key === key ? (dir === 1 ? -1 : 1) : c.key === 'name' ? 1 : -1;
                 key = c.key;
+                sort.key = key;
+                sort.dir = dir;
                 draw();
+                wrap.querySelector<HTMLButtonElement>(`th[aria-sort="${dir === 1 ? 'ascending' : 'descending'}"] button`)?.focus();
               },
             },
             c.label,
@@ -105,7 +110,8 @@ function troubleTable(rows: TargetTrouble[]): HTMLElement {
         ),
       );
     });
-    wrap.replaceChildren(h('table', {}, h('caption', {}, 'Click a column heading to sort'), h('thead', {}, head), h('tbody', {}, ...body)));
+    labelCells(COLUMNS.map((c) => c.label), body);
+    wrap.replaceChildren(h('table', { class: 'stack' }, h('caption', {}, 'Click a column heading to sort'), h('thead', {}, head), h('tbody', {}, ...body)));
   };
   draw();
   return wrap;
@@ -140,6 +146,8 @@ function feedCard(peers: PeersResponse): HTMLElement {
                 td(ago(p.lastMessageAt)),
               ),
             ),
+            undefined,
+            { stack: true },
           ),
         ),
       ),

@@ -121,12 +121,18 @@ export async function targetPage(root: HTMLElement, id: string): Promise<Cleanup
   const chartBox = h('div', { class: 'chart' });
   const lossBox = h('div', { class: 'chart' });
   const markers: Marker[] = [];
-  for (const p of history?.peers ?? []) for (const e of p.events) markers.push({ t: Date.parse(e.time) / 1000, color: e.type === 'withdraw' ? 'rgba(255,110,110,0.9)' : 'rgba(255,200,80,0.8)' });
+  const routeColor = (type: string) => (type === 'withdraw' ? 'rgba(255,110,110,0.9)' : 'rgba(255,200,80,0.8)');
+  for (const p of history?.peers ?? []) for (const e of p.events) markers.push({ t: Date.parse(e.time) / 1000, color: routeColor(e.type) });
+  // The route events each path change was judged with, and the change itself (violet).
+  for (const c of changesR.changes) {
+    markers.push({ t: Date.parse(c.time) / 1000, color: 'rgba(200,150,255,0.95)' });
+    for (const e of c.routeEvents) if (e.type === 'announce' || e.type === 'withdraw') markers.push({ t: Date.parse(e.time) / 1000, color: routeColor(e.type) });
+  }
   root.append(
     latestCard,
     card(
       'Latency end to end',
-      h('p', { class: 'sub' }, `Median RTT per run (line) over the min–max spread (band), ${obsR.observations.length} runs. `, markers.length ? `Vertical marks: route events of ${prefix} (amber announce, red withdraw).` : ''),
+      h('p', { class: 'sub' }, `Median RTT per run (line) over the min–max spread (band), ${obsR.observations.length} runs. `, markers.length ? `Vertical marks: route events${prefix ? ` of ${prefix}` : ''} and of the path changes (amber announce, red withdraw), path changes in violet.` : ''),
       chartBox,
       h('h3', {}, 'Loss'),
       lossBox,

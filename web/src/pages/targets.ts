@@ -179,7 +179,7 @@ export async function targetsPage(root: HTMLElement): Promise<void> {
         ),
       );
     });
-    listBox.replaceChildren(h('div', { class: 'table-wrap' }, table(['Target', 'Host', 'Tool', 'Interval', 'Enabled', 'Source', 'Actions'], rows)));
+    listBox.replaceChildren(h('div', { class: 'table-wrap' }, table(['Target', 'Host', 'Tool', 'Interval', 'Enabled', 'Source', 'Actions'], rows, undefined, { stack: true })));
   };
 
   f.form.addEventListener('submit', (e) => {
