@@ -68,7 +68,8 @@ const lines: string[] = [];
 let prefixes = 0;
 for (let i = 0; i < total; i++) {
   const l = line(i);
-  lines.push(l.text);
+  // As read from a socket: a flat string decoded from bytes, not the rope the template built.
+  lines.push(Buffer.from(l.text).toString('utf8'));
   prefixes += l.prefixes;
 }
 const bytes = lines.reduce((s, l) => s + l.length, 0);
