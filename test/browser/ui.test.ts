@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathObservation } from '../../src/probe/types.js';
 import { runCli, type RunningDaemon } from '../helpers/daemon.js';
 import { uniqueDbUri } from '../helpers/mongo.js';
-import { launch, screenshot, VIEWPORTS, watchErrors } from './browser.js';
+import { freePort, launch, screenshot, VIEWPORTS, watchErrors } from './browser.js';
 import { seedAlert } from './seed.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -17,14 +16,6 @@ const TOKEN = 'browser-test-token-0123456789';
 const FIXTURE = 'test/fixtures/bmp/lab/bmp-gobgp.bin';
 /** A prefix the GoBGP lab recording announces (see bmp-gobgp.bin.decoded.txt). */
 const PREFIX = '10.99.1.0/24';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 function replay(bmpPort: number): Promise<unknown> {
   return promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'replay', 'bmp', join(ROOT, FIXTURE), '--to', `127.0.0.1:${bmpPort}`], { cwd: ROOT });

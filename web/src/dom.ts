@@ -57,9 +57,9 @@ export function field(label: string, input: HTMLInputElement | HTMLSelectElement
   );
 }
 
-export function select(name: string, options: readonly string[], value?: string): HTMLSelectElement {
+export function select(name: string, options: readonly string[], value?: string, emptyLabel = '(any)'): HTMLSelectElement {
   const el = h('select', { name });
-  for (const o of options) el.append(h('option', { value: o, selected: o === value }, o || '(any)'));
+  for (const o of options) el.append(h('option', { value: o, selected: o === value }, o || emptyLabel));
   return el;
 }
 

@@ -13,7 +13,7 @@ import { groupItems, itemOfAlert, itemOfChange, itemOfRoute, type LiveItem, type
 
 const MAX_LINES = 400;
 /** Lines added per frame at most; beyond it, items collapse further (by kind and peer). */
-const LINES_PER_FRAME = 80;
+const LINES_PER_FRAME = 50;
 /** Items held while paused (the oldest are dropped, counted). */
 const MAX_PENDING = 20_000;
 
@@ -88,7 +88,6 @@ export function livePage(root: HTMLElement): Cleanup {
     // Newest first: the batch's last group goes on top.
     for (let i = groups.length - 1; i >= 0; i--) frag.append(line(groups[i]!));
     shown += groups.reduce((n, g) => n + g.count, 0);
-    for (const old of list.querySelectorAll('.live-line.new')) old.classList.remove('new');
     list.prepend(frag);
     while (list.childElementCount > MAX_LINES) list.lastElementChild!.remove();
     updateStats();

@@ -111,7 +111,7 @@ function troubleTable(rows: TargetTrouble[]): HTMLElement {
       );
     });
     labelCells(COLUMNS.map((c) => c.label), body);
-    wrap.replaceChildren(h('table', { class: 'stack' }, h('caption', {}, 'Click a column heading to sort'), h('thead', {}, head), h('tbody', {}, ...body)));
+    wrap.replaceChildren(h('table', { class: 'stack sortable' }, h('caption', {}, 'Click a column heading to sort'), h('thead', {}, head), h('tbody', {}, ...body)));
   };
   draw();
   return wrap;
