@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -204,6 +204,13 @@ describe('the web UI in Chromium against a real daemon', () => {
     const txt = await fetch(`${base}${textHref!}`);
     expect(txt.status).toBe(200);
     expect(await txt.text()).toContain('SmokeTrace evidence pack');
+    // With a token kept, the button fetches with it and saves the file.
+    await page.evaluate(`localStorage.setItem('smoketrace.apiToken', ${JSON.stringify(TOKEN)})`);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download evidence (JSON)' }).click()]);
+    expect(dl.suggestedFilename()).toBe(`smoketrace-evidence-${alertId}.json`);
+    const saved = JSON.parse(readFileSync((await dl.path())!, 'utf8')) as { alert: { id: string }; pathChange: { id: string } | null };
+    expect(saved.alert.id).toBe(alertId);
+    expect(saved.pathChange).not.toBeNull();
     await page.close();
   });
 

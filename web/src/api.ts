@@ -61,3 +61,21 @@ export function qs(params: Record<string, string | number | undefined | null>): 
 export function prefixPath(prefix: string): string {
   return `/api/prefixes/${encodeURIComponent(prefix)}/history`;
 }
+
+/**
+ * Downloads an API file with the token (a plain link cannot send the header,
+ * which matters when reads need the token: http.openReads none).
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const token = getToken();
+  const res = await fetch(path, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  if (!res.ok) throw new ApiError(res.status, `${res.status} ${res.statusText}`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -2,8 +2,9 @@
 import type { RouteEvent } from '../../../bgp/types.js';
 import type { EvidencePack } from '../../../src/correlate/evidence.js';
 import type { Verdict } from '../../../src/correlate/judge.js';
-import { api } from '../api.js';
-import { card, empty, h, link, table, td } from '../dom.js';
+import { api, download } from '../api.js';
+import { getToken } from '../token.js';
+import { card, empty, h, link, table, td, toast } from '../dom.js';
 import { asPath, ms, time } from '../format.js';
 import { pathDiagram, type DiagramHop } from '../pathsvg.js';
 import { diagramHops } from './target.js';
@@ -49,6 +50,19 @@ function routeEventRow(e: RouteEvent): HTMLElement {
   );
 }
 
+function evidenceLink(enc: string, id: string, format: 'json' | 'text', label: string): HTMLAnchorElement {
+  const href = `/api/alerts/${enc}/evidence?format=${format}`;
+  const file = `smoketrace-evidence-${id}.${format === 'json' ? 'json' : 'txt'}`;
+  const a = h('a', { class: 'button', href, download: file }, label);
+  // With a token, fetch with it (reads may need it); the plain link stays for "open in new tab".
+  a.addEventListener('click', (e) => {
+    if (!getToken()) return;
+    e.preventDefault();
+    download(href, file).catch((err: unknown) => toast(`Download failed: ${err instanceof Error ? err.message : String(err)}`));
+  });
+  return a;
+}
+
 export async function alertPage(root: HTMLElement, id: string): Promise<void> {
   const enc = encodeURIComponent(id);
   const pack = await api.get<EvidencePack>(`/api/alerts/${enc}/evidence`);
@@ -71,8 +85,8 @@ export async function alertPage(root: HTMLElement, id: string): Promise<void> {
     h(
       'div',
       { class: 'actions' },
-      h('a', { class: 'button', href: `/api/alerts/${enc}/evidence?format=json`, download: `smoketrace-evidence-${id}.json` }, 'Download evidence (JSON)'),
-      h('a', { class: 'button', href: `/api/alerts/${enc}/evidence?format=text`, download: `smoketrace-evidence-${id}.txt` }, 'Download evidence (text)'),
+      evidenceLink(enc, id, 'json', 'Download evidence (JSON)'),
+      evidenceLink(enc, id, 'text', 'Download evidence (text)'),
     ),
   );
   if (attribution) root.append(card('Likely responsible', h('p', {}, attribution.asn !== null ? `AS${attribution.asn}` : 'no AS singled out', ` (confidence ${attribution.confidence})`), attribution.reasons.length ? h('ul', {}, ...attribution.reasons.map((r) => h('li', {}, r))) : null));
