@@ -194,6 +194,43 @@ const correlationSchema = z.strictObject({
   asNames: z.record(z.string().regex(/^\d+$/, 'an AS number'), z.string().max(100)).default({}),
 });
 
+/**
+ * Several daemons on one MongoDB: which parts this one runs, the cross-instance
+ * event relay (a capped-by-time `relay` collection polled by every instance,
+ * no change streams) and the N-of-M vantage quorum for path-worse alerts.
+ * See docs/deployment.md.
+ */
+const clusterSchema = z.strictObject({
+  /** collector = BMP/ExaBGP feeds, pipeline, RIB; prober = traceroutes; correlator = judge and alerts; ui = API, pages, live. */
+  roles: z
+    .array(z.enum(['collector', 'prober', 'correlator', 'ui']))
+    .min(1, 'at least one role')
+    .refine((r) => new Set(r).size === r.length, { message: 'roles must be unique' })
+    .default(['collector', 'prober', 'correlator', 'ui']),
+  relay: z
+    .strictObject({
+      /** Publish this instance's observations, alerts, path changes (and rate-bounded route changes) and receive the others'. */
+      enabled: z.boolean().default(false),
+      /** How often the relay collection is read. */
+      pollIntervalMs: z.number().int().min(50).max(60_000).default(300),
+      /** Each read goes back this far before the newest event seen (late inserts, clock skew between hosts). */
+      overlapMs: z.number().int().min(0).max(60_000).default(2_000),
+      /** At most this many documents per read (another read follows at once when full). */
+      maxPerPoll: z.number().int().min(10).max(100_000).default(2_000),
+      /** Relay documents older than this are deleted (by every instance, periodically). */
+      retentionMinutes: z.number().int().min(1).max(24 * 60).default(5),
+      /** Route changes published per second at most (collector role); the rest are counted as dropped. 0 = none. */
+      routeChangesPerSec: z.number().int().min(0).max(100_000).default(200),
+    })
+    .prefault({}),
+  quorum: z
+    .strictObject({
+      /** A path_worse alert is notified only when this many vantages have one open for the same target. */
+      pathWorse: z.number().int().min(1).max(64).default(1),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z.strictObject({
   instance: instanceSchema.prefault({}),
   log: logSchema.prefault({}),
@@ -203,6 +240,7 @@ export const configSchema = z.strictObject({
   exabgp: exabgpSchema.prefault({}),
   probing: probingSchema.prefault({}),
   correlation: correlationSchema.prefault({}),
+  cluster: clusterSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -213,3 +251,4 @@ export type BmpConfig = Config['bmp'];
 export type ExabgpConfig = Config['exabgp'];
 export type ProbingConfig = Config['probing'];
 export type CorrelationConfig = Config['correlation'];
+export type ClusterConfig = Config['cluster'];
