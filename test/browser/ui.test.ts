@@ -185,6 +185,8 @@ describe('the web UI in Chromium against a real daemon', () => {
 
   it('the overview table sorts by a column from the keyboard', async () => {
     const { page } = await open('overview');
+    // The seeded alert is listed and links to its page.
+    await page.locator(`a[href="#/alert/${alertId}"]`).waitFor();
     const sortBtn = page.getByRole('button', { name: /^Destination/ });
     await sortBtn.focus();
     await page.keyboard.press('Enter');

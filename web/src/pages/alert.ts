@@ -104,7 +104,7 @@ export async function alertPage(root: HTMLElement, id: string): Promise<void> {
         h('div', {}, h('h3', {}, 'After'), after ? pathDiagram(after, `Path after: ${after.length} hops`, 3) : empty('No observation after.')),
       ),
     ),
-    card('Route events', pack.routeEvents.length ? h('div', { class: 'table-wrap' }, table(['Time', 'Type', 'Prefix', 'Peer', 'AS path'], pack.routeEvents.map(routeEventRow))) : empty('No route event linked to this alert.')),
+    card('Route events', pack.routeEvents.length ? h('div', { class: 'table-wrap' }, table(['Time', 'Type', 'Prefix', 'Peer', 'AS path'], pack.routeEvents.map(routeEventRow), undefined, { stack: true })) : empty('No route event linked to this alert.')),
     card('Timeline', h('ol', { class: 'timeline-list' }, ...pack.timeline.map((t) => h('li', {}, h('time', { datetime: t.time }, time(t.time)), ` ${t.what}`)))),
   );
 }

@@ -1,6 +1,7 @@
 /** Overview: the most troubled destinations (sortable, with sparklines) and the feeds' and prober's state. */
 import type { TargetTrouble } from '../../../src/http/routes/overview.js';
-import { api } from '../api.js';
+import type { StoredAlert } from '../../../src/storage/repositories.js';
+import { api, qs } from '../api.js';
 import { sparkline } from '../charts.js';
 import { card, empty, h, labelCells, link, table, td } from '../dom.js';
 import { ago, minutes, ms } from '../format.js';
@@ -179,13 +180,43 @@ function healthCard(hl: Health): HTMLElement {
   );
 }
 
+function alertsCard(alerts: StoredAlert[]): HTMLElement {
+  if (!alerts.length) return card('Recent alerts', empty('No alert in the last 24 hours.'));
+  return card(
+    'Recent alerts',
+    h(
+      'ul',
+      { class: 'alerts' },
+      ...alerts.map((a) =>
+        h(
+          'li',
+          {},
+          h('span', { class: `badge sev-${a.severity}` }, a.severity),
+          ' ',
+          link(`#/alert/${encodeURIComponent(a.id)}`, `${a.kind} on ${a.targetId}`),
+          ` ${a.state === 'resolved' ? 'resolved' : 'open'}, ${ago(a.openedAt)}: `,
+          a.summary,
+        ),
+      ),
+    ),
+  );
+}
+
 export async function overviewPage(root: HTMLElement): Promise<Cleanup> {
   const troubled = h('div', {});
+  const alerts = h('div', {});
   const feeds = h('div', {});
   const daemon = h('div', {});
-  root.append(h('h1', {}, 'Overview'), troubled, feeds, daemon);
+  root.append(h('h1', {}, 'Overview'), troubled, alerts, feeds, daemon);
   const load = async () => {
-    const [ov, peers, health] = await Promise.all([api.get<OverviewResponse>('/api/overview'), api.get<PeersResponse>('/api/peers'), api.get<Health>('/api/health')]);
+    const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    const [ov, peers, health, recent] = await Promise.all([
+      api.get<OverviewResponse>('/api/overview'),
+      api.get<PeersResponse>('/api/peers'),
+      api.get<Health>('/api/health'),
+      api.get<{ alerts: StoredAlert[] }>(`/api/alerts${qs({ since, limit: 20 })}`),
+    ]);
+    alerts.replaceChildren(alertsCard(recent.alerts));
     troubled.replaceChildren(
       card(
         'Troubled destinations',
