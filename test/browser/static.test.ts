@@ -32,6 +32,9 @@ describe('the static web UI route', () => {
   });
 
   it('finds the package root from src/http', () => {
-    expect(packageRoot()).toBe(new URL('../..', import.meta.url).pathname.replace(/\/$/, ''));
+    const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+    expect(packageRoot()).toBe(root);
+    // The built daemon runs from dist/src/http: the same root, so web/dist is found there too.
+    expect(packageRoot(join(root, 'dist', 'src', 'http'))).toBe(root);
   });
 });
