@@ -196,6 +196,37 @@ describe('the web UI in Chromium against a real daemon', () => {
     await page.close();
   });
 
+  it('the target page shows the latest path as an mtr-like table, both charts, the path change, and probes now', async () => {
+    const { page, errors } = await open('target/loopback');
+    await page.locator('.u-over').first().waitFor();
+    const headers = await page.locator('table').first().locator('thead th').allTextContents();
+    expect(headers).toEqual(['TTL', 'Host', 'ASN', 'Loss', 'Sent', 'Last', 'Avg', 'Best', 'Worst', 'StDev']);
+    const firstRow = await page.locator('table').first().locator('tbody tr').first().locator('td').allTextContents();
+    expect(firstRow[1]).toBe('127.0.0.1');
+    expect(firstRow[3]).toBe('0 %');
+    expect(await page.locator('.chart .u-over').count()).toBe(2);
+    expect(await page.locator('.changes li').count()).toBe(1);
+    const before = (await getJson<{ observations: unknown[] }>('/api/targets/loopback/observations')).observations.length;
+    await page.evaluate(`localStorage.setItem('smoketrace.apiToken', ${JSON.stringify(TOKEN)})`);
+    await page.getByRole('button', { name: 'Probe now' }).click();
+    await page.locator('#toast', { hasText: 'Probe of loopback done: reached in 1 hops' }).waitFor({ timeout: 30_000 });
+    expect((await getJson<{ observations: unknown[] }>('/api/targets/loopback/observations')).observations.length).toBe(before + 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the prefix page draws one timeline row and one AS-path table per peer of the history', async () => {
+    const history = await getJson<{ peers: Array<{ asPaths: unknown[] }> }>(`/api/prefixes/${encodeURIComponent(PREFIX)}/history`);
+    expect(history.peers.length).toBeGreaterThan(0);
+    const { page } = await open(`prefix/${encodeURIComponent(PREFIX)}`);
+    await page.locator('svg.timeline').waitFor();
+    expect(await page.locator('svg.timeline .row-label').count()).toBe(history.peers.length);
+    expect(await page.locator('.peer-history').count()).toBe(history.peers.length);
+    expect(await page.locator('.peer-history tbody tr').count()).toBe(history.peers.reduce((n, p) => n + p.asPaths.length, 0));
+    expect(await page.locator('svg.timeline .tick-withdraw').count()).toBeGreaterThan(0);
+    await page.close();
+  });
+
   it('the alert page shows the summary, both paths, the route events and evidence downloads', async () => {
     const { page } = await open(`alert/${alertId}`);
     await page.locator('svg.path-diagram').first().waitFor();
