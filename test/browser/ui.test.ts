@@ -267,6 +267,13 @@ describe('the web UI in Chromium against a real daemon', () => {
     expect(await page.locator('dialog').count()).toBe(0);
     const { targets } = await getJson<{ targets: Array<{ id: string; host: string; source: string }> }>('/api/targets');
     expect(targets.find((t) => t.id === 'ui-added')).toMatchObject({ host: '127.0.0.3', source: 'api' });
+    // Edit it: the form fills in, the id stays, the change lands.
+    await page.getByRole('button', { name: 'Edit ui-added' }).click();
+    expect(await page.getByLabel('Host').inputValue()).toBe('127.0.0.3');
+    await page.getByLabel('Interval (s)').fill('120');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('tr[data-target="ui-added"]', { hasText: '120 s' }).waitFor({ timeout: 5_000 });
+    expect((await getJson<{ intervalSec: number }>('/api/targets/ui-added')).intervalSec).toBe(120);
     // Probe it from the page.
     await page.locator('tr[data-target="ui-added"]').getByRole('button', { name: 'Probe now' }).click();
     await page.locator('#toast', { hasText: 'Probe of ui-added done: reached' }).waitFor({ timeout: 30_000 });
