@@ -28,6 +28,7 @@ import { registerAlertRoutes } from './http/routes/alerts.js';
 import { CorrelatorService } from './correlate/service.js';
 import { MongoStore } from './storage/mongo/store.js';
 import { RetentionJob } from './storage/retention.js';
+import { Cluster } from './cluster/wiring.js';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -53,6 +54,8 @@ export class App {
   readonly exabgp: ExabgpFeed | null;
   readonly prober: ProbeService | null;
   readonly correlator: CorrelatorService | null;
+  /** Roles, cross-instance relay and vantage quorum (src/cluster). */
+  readonly cluster: Cluster;
   readonly version = packageVersion();
   private readonly manager: ServiceManager;
 
@@ -71,6 +74,8 @@ export class App {
       onAvailability: (ok, error) => this.bus.emit('storage.state', { state: ok ? 'connected' : 'disconnected', ...(error ? { error } : {}) }),
     });
     this.telemetry.registerHealth('storage', () => this.storage.health());
+    this.cluster = new Cluster({ config, bus: this.bus, storage: this.storage, clock, log: componentLogger(this.log, 'cluster'), telemetry: this.telemetry });
+    const roles = this.cluster.plan;
     this.telemetry.gauge('smoketrace_storage_queue_depth', 'Writes held in memory, waiting for MongoDB', [], (g) =>
       g.set(this.storage.queue.depth()),
     );
@@ -95,7 +100,7 @@ export class App {
       clock,
     });
     const ingest = (events: Parameters<RoutePipeline['ingest']>[0]) => this.pipeline.ingest(events);
-    this.bmp = config.bmp.enabled
+    this.bmp = config.bmp.enabled && roles.collector
       ? new BmpStation({
           config: config.bmp,
           decoder: (router) => new BmpSession(router),
@@ -109,7 +114,7 @@ export class App {
       : null;
     // An ExaBGP feed disconnect is not a router going away: ExaBGP keeps its BGP sessions and
     // says so with "state" lines; its routes stay until it reports the peer down.
-    this.exabgp = config.exabgp.enabled
+    this.exabgp = config.exabgp.enabled && roles.collector
       ? new ExabgpFeed({
           config: config.exabgp,
           parser: (router) => new ExabgpParser(router),
@@ -129,7 +134,8 @@ export class App {
     }));
     this.telemetry.gauge('smoketrace_rib_routes', 'Routes in the live RIB', [], (g) => g.set(this.rib.size));
 
-    registerBgpRoutes(this.http.server, {
+    // The ui role: API routes, pages and the live channel (health and metrics are served in every role).
+    if (roles.ui) registerBgpRoutes(this.http.server, {
       peers: this.peers,
       storage: this.storage,
       routeCount: (router, key) =>
@@ -139,11 +145,12 @@ export class App {
           .reduce((n, p) => n + p.ipv4 + p.ipv6, 0),
     });
 
-    this.prober = config.probing.enabled
+    this.prober = config.probing.enabled && roles.prober
       ? new ProbeService({
           config: config.probing,
           vantage: config.instance.name,
           storage: this.storage,
+          // Without the collector role the RIB stays empty: hops keep asn/prefix null (docs/deployment.md).
           rib: { covering: (address) => this.rib.lookup(address), originAsn: (address) => this.rib.originAsn(address) },
           bus: this.bus,
           telemetry: this.telemetry,
@@ -151,10 +158,10 @@ export class App {
           clock,
         })
       : null;
-    if (this.prober) registerTargetRoutes(this.http.server, { prober: this.prober, storage: this.storage });
-    else this.telemetry.registerHealth('prober', () => ({ status: 'disabled' }));
+    if (this.prober && roles.ui) registerTargetRoutes(this.http.server, { prober: this.prober, storage: this.storage });
+    if (!this.prober) this.telemetry.registerHealth('prober', () => ({ status: 'disabled' }));
 
-    this.correlator = config.correlation.enabled
+    this.correlator = config.correlation.enabled && roles.correlator
       ? new CorrelatorService({
           config: config.correlation,
           vantage: config.instance.name,
@@ -164,14 +171,15 @@ export class App {
           telemetry: this.telemetry,
           log: componentLogger(this.log, 'correlator'),
           clock,
+          ...this.cluster.correlatorHooks(),
         })
       : null;
     if (!this.correlator) this.telemetry.registerHealth('correlator', () => ({ status: 'disabled' }));
-    registerAlertRoutes(this.http.server, { storage: this.storage, clock });
+    if (roles.ui) registerAlertRoutes(this.http.server, { storage: this.storage, clock });
 
-    registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock });
-    registerStatic(this.http.server, { log: componentLogger(this.log, 'http') });
-    registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });
+    if (roles.ui) registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock });
+    if (roles.ui) registerStatic(this.http.server, { log: componentLogger(this.log, 'http') });
+    if (roles.ui) registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });
 
     let live: LiveChannel | null = null;
     const services: Service[] = [
@@ -181,12 +189,14 @@ export class App {
       ...(this.bmp ? [this.bmp] : []),
       ...(this.exabgp ? [this.exabgp] : []),
       serviceOf('ingest', () => {}, () => this.pipeline.stop()),
-      ...(this.correlator ? [this.correlator] : []),
+      ...(this.correlator ? [...this.cluster.gateServices(), this.correlator] : []),
       ...(this.prober ? [this.prober] : []),
+      ...this.cluster.relayServices(),
       this.http,
       serviceOf(
         'live',
         () => {
+          if (!roles.ui) return;
           live = new LiveChannel(this.http.io!, this.bus, { intervalMs: 250, maxBatch: 2000 }, this.telemetry, componentLogger(this.log, 'live'));
           live.start();
         },

@@ -30,6 +30,16 @@ export interface CorrelatorDeps {
   telemetry: Telemetry;
   log: Logger;
   clock: Clock;
+  /** Which observations on the bus this correlator judges (default: all). The cluster relay passes "measured here". */
+  accept?: (obs: PathObservation) => boolean;
+  /** Optional say over notifications and stored alerts (the cluster's N-of-M vantage quorum); default: emit alert.notify. */
+  gate?: AlertGate;
+}
+
+/** Sits between the alert state machine and the world: may hold a notification back and add fields to a stored alert. */
+export interface AlertGate {
+  annotate(alert: StoredAlert): StoredAlert;
+  notify(alert: Alert): void;
 }
 
 /** Alerts about the path itself: a new confirmed change decides them afresh. */
@@ -37,8 +47,14 @@ const CHANGE_KINDS = new Set(['path_worse', 'path_better', 'hop_count_change', '
 /** Notices of one change: they clear once the path has been stable for the clear time. */
 const ONE_SHOT_KINDS = new Set(['path_better', 'hop_count_change', 'as_path_change']);
 
-/** URL-safe, deterministic alert ids: the same (target, kind, scope, openedAt) gives the same id on every vantage. */
-const alertId: AlertIdFactory = (t, k, s, ms) => createHash('sha1').update(defaultAlertId(t, k, s, ms)).digest('hex').slice(0, 20);
+/**
+ * URL-safe, deterministic alert ids: the same (vantage, target, kind, scope, openedAt) gives the same id.
+ * The vantage is part of it: daemons sharing one store must not overwrite each other's alerts.
+ */
+const alertIds =
+  (vantage: string): AlertIdFactory =>
+  (t, k, s, ms) =>
+    createHash('sha1').update(`${vantage}|${defaultAlertId(t, k, s, ms)}`).digest('hex').slice(0, 20);
 
 /** 24 hex digits: a valid MongoDB ObjectId text, made without the driver. */
 export function newId(): string {
@@ -65,7 +81,11 @@ export class CorrelatorService implements Service {
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly counters = { observations: 0, skipped: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, bursts: 0, routeChanges: 0 };
 
-  constructor(private readonly deps: CorrelatorDeps) {}
+  private readonly alertId: AlertIdFactory;
+
+  constructor(private readonly deps: CorrelatorDeps) {
+    this.alertId = alertIds(deps.vantage);
+  }
 
   async start(): Promise<void> {
     this.deps.bus.on('observation', 'correlator', (o) => this.onObservation(o));
@@ -95,7 +115,7 @@ export class CorrelatorService implements Service {
   }
 
   onObservation(obs: PathObservation): void {
-    if (!obs.targetId || obs.status === 'failed') {
+    if (!obs.targetId || obs.status === 'failed' || (this.deps.accept && !this.deps.accept(obs))) {
       this.counters.skipped++;
       return;
     }
@@ -176,21 +196,23 @@ export class CorrelatorService implements Service {
   private signal(signals: AlertSignal[], nowMs: number, policy: JudgePolicy, pathChangeId: string | null): void {
     for (const s of signals) {
       const before = this.alerts.get(s.targetId) ?? EMPTY_ALERT_STATE;
-      const { state, actions } = step(before, s, nowMs, policy, alertId);
+      const { state, actions } = step(before, s, nowMs, policy, this.alertId);
       this.alerts.set(s.targetId, state);
       for (const act of actions) {
         if (act.kind === 'notify') {
-          this.deps.bus.emit('alert.notify', act.alert);
+          if (this.deps.gate) this.deps.gate.notify(act.alert);
+          else this.deps.bus.emit('alert.notify', act.alert);
           continue;
         }
         if (act.kind === 'open') this.counters.alertsOpened++;
         if (act.kind === 'resolve') this.counters.alertsResolved++;
-        const stored: StoredAlert = {
+        const base: StoredAlert = {
           ...act.alert,
           vantage: this.deps.vantage,
           targetName: this.names.get(act.alert.targetId) ?? act.alert.targetId,
           ...(pathChangeId && s.active ? { pathChangeId } : {}),
         };
+        const stored = this.deps.gate ? this.deps.gate.annotate(base) : base;
         this.deps.storage.alerts.put(stored);
         this.deps.bus.emit('alert', { action: act.kind, alert: stored });
       }
