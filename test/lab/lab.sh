@@ -142,7 +142,8 @@ gen_configs() {
   sed -e "s|@BMP_PORT@|$BMP_PORT|g" -e "s|@GOBGP_API@|$GOBGP_API|g" "$HERE/conf/gobgpd.toml" >"$CONF/gobgp/gobgpd.toml"
   sed -e "s|@RUN@|$RUN|g" "$HERE/conf/exabgp.env" >"$CONF/exabgp/exabgp.env"
   # ExaBGP starts its api process itself, without a shell: SmokeTrace's bridge, run from source through tsx.
-  local bridge="$NODE --import file://$ROOT/node_modules/tsx/dist/loader.mjs $ROOT/src/cli.ts exabgp-bridge --to tcp://127.0.0.1:$FEED_PORT"
+  # --drain-ms 500: on 'down' the daemon is gone already, and ExaBGP waits for the bridge before exiting.
+  local bridge="$NODE --import file://$ROOT/node_modules/tsx/dist/loader.mjs $ROOT/src/cli.ts exabgp-bridge --to tcp://127.0.0.1:$FEED_PORT --drain-ms 500"
   sed -e "s|@RUN_API@|${LAB_EXABGP_RUN:-$bridge}|g" "$HERE/conf/exabgp.conf" >"$CONF/exabgp/exabgp.conf"
   sed -e "s|@RUN@|$RUN|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@BMP_PORT@|$BMP_PORT|g" -e "s|@FEED_PORT@|$FEED_PORT|g" \
     -e "s|@MONGO_PORT@|$MONGO_PORT|g" -e "s|@TOKEN@|$(cat "$RUN/api-token")|g" -e "s|@LAB_ID@|$LAB_ID|g" \
@@ -176,7 +177,12 @@ start_smoketrace() {
     --listen-addr="127.0.0.1:$MONGO_PORT" --telemetry=disable --debug-addr=- --log-level=error
   wait_for "FerretDB on 127.0.0.1:$MONGO_PORT" 100 0.1 nsx probe bash -c "exec 3<>/dev/tcp/127.0.0.1/$MONGO_PORT" \
     || die "FerretDB did not start: $(tail -3 "$RUN/log/ferretdb.log")"
-  start daemon probe "$NODE" --import tsx "$ROOT/src/cli.ts" start --config "$CONF/smoketrace.yaml"
+  # The generated config must win: drop the environment overrides a caller may have set (e.g. .ci/run's
+  # MONGODB_URI points at the host's loopback, which the probe namespace cannot reach).
+  local unset=() v
+  for v in MONGODB_URI SMOKETRACE_DATA_DIR SMOKETRACE_HTTP_HOST SMOKETRACE_HTTP_PORT SMOKETRACE_API_TOKEN SMOKETRACE_LOG_LEVEL \
+    SMOKETRACE_VANTAGE SMOKETRACE_WAIT_FOR_DB SMOKETRACE_BMP_PORT SMOKETRACE_EXABGP_PORT; do unset+=(-u "$v"); done
+  start daemon probe env "${unset[@]}" "$NODE" --import tsx "$ROOT/src/cli.ts" start --config "$CONF/smoketrace.yaml"
   start http-bridge probe socat "UNIX-LISTEN:$RUN/http.sock,fork,mode=600" "TCP:127.0.0.1:$HTTP_PORT"
   wait_for "SmokeTrace daemon" 240 0.25 daemon_started_or_dead || true
   alive daemon || die "the SmokeTrace daemon exited: $(tail -5 "$RUN/log/daemon.log")"

@@ -7,7 +7,7 @@
  */
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 
@@ -68,6 +68,26 @@ export async function labNamespaces(id: string): Promise<string[]> {
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((n) => n.startsWith(`${LAB_PREFIX}-${id}-`));
+}
+
+/**
+ * Live (not zombie) processes whose command line names this lab's state directory: after
+ * `down` there must be none. Every daemon the lab starts gets a config or socket path there.
+ */
+export function labProcesses(id: string): string[] {
+  const needle = `/tmp/${LAB_PREFIX}-${id}/`;
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (!cmd.includes(needle)) continue;
+      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').charAt(0);
+      if (state !== 'Z' && state !== 'X') out.push(`${pid} ${cmd.trim()}`);
+    } catch {
+      /* the process ended while we looked */
+    }
+  }
+  return out;
 }
 
 export class Lab {

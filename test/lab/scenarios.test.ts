@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathObservation } from '../../src/probe/types.js';
 import { waitFor } from '../helpers/processes.js';
-import { cleanupStaleLabs, Lab, labNamespaces, labPreflight, LAB_ADDR, LONG_PATH, SHORT_PATH } from './lab.js';
+import { cleanupStaleLabs, Lab, labNamespaces, labPreflight, labProcesses, LAB_ADDR, LONG_PATH, SHORT_PATH } from './lab.js';
 
 interface HistoryEvent {
   time: string;
@@ -122,7 +122,10 @@ describe('network lab: a real SmokeTrace daemon, FRR/BIRD routers, BMP and ExaBG
   afterAll(async () => {
     const id = lab?.id;
     if (lab) await step('lab down', () => L().down());
-    if (id) expect(await labNamespaces(id)).toEqual([]);
+    if (id) {
+      expect(await labNamespaces(id)).toEqual([]);
+      expect(labProcesses(id)).toEqual([]);
+    }
     console.log(`[lab timing] summary:\n${timings.map(([l, ms]) => `  ${String(ms).padStart(6)} ms  ${l}`).join('\n')}`);
   });
 
@@ -312,6 +315,22 @@ describe('network lab: a real SmokeTrace daemon, FRR/BIRD routers, BMP and ExaBG
   // TODO(correlator): assert that a hop-only loss caused by ICMP rate limiting opens no loss alert
   // (needs minHopLossSamples probes at the hop: 20 by default, i.e. 7 traceroute runs with -q 3).
   it.todo('TODO f2. rate limiting at a middle hop opens no loss alert for the target');
+
+  it('h. cut r1-r2 sessions: the long path with r2 withdrawn at r1 (BMP); restore: the short path again', async () => {
+    const cutAt = new Date().toISOString();
+    try {
+      await step('h: cut (shut r1<->r2 BGP sessions)', () => L().flip('cut'));
+      const o = await step('h: probe (cut)', () => probe(TARGET, Date.parse(cutAt)));
+      expect(hopIps(o)).toEqual(LONG_PATH);
+      await step('h: withdraw of r2 routes at r1 (BMP)', () =>
+        eventually('r1 BMP: the prefix from r2 withdrawn', async () => eventsAfter(peersOf(await history(LAB_ADDR.targetPrefix4), R1_BMP, LAB_ADDR.r2ViaR1), cutAt, 'withdraw').length > 0),
+      );
+    } finally {
+      await step('h: restore', () => L().flip('restore'));
+    }
+    const restoredAt = Date.now();
+    expect(hopIps(await probe(TARGET, restoredAt))).toEqual(SHORT_PATH);
+  });
 
   it('g. a BGP change touching no target path: history shows it, the target path and changes stay as they were', async () => {
     const changesBefore = (await L().apiOk<{ changes: PathChange[] }>('GET', `/api/targets/${TARGET}/changes`)).changes.length;
