@@ -51,7 +51,6 @@ export class Relay implements Service {
   private readonly origins = new WeakMap<object, RelayOrigin>();
   private readonly seen: SeenSet;
   private readonly routeBound: RateBound;
-  private reemitting = false;
   private outbox: RelayDoc[] = [];
   private flushing: Promise<void> | null = null;
   private flushQueued = false;
@@ -119,7 +118,9 @@ export class Relay implements Service {
   }
 
   private publish(type: RelayedType, payload: object): void {
-    if (this.reemitting || this.origins.has(payload)) return;
+    // Only the relayed payload itself is skipped: events that listeners derive from it while it is
+    // being re-emitted (the quorum gate re-storing an alert) are this instance's news and cross.
+    if (this.origins.has(payload)) return;
     const nowMs = this.deps.clock.nowMs();
     if (type === 'route.change' && !this.routeBound.take(nowMs)) {
       this.counters.routeChangesDropped++;
@@ -215,12 +216,7 @@ export class Relay implements Service {
       return;
     }
     this.origins.set(ev.payload, { instance: d.instance, vantage: d.vantage, roles: d.roles, atMs: d.atMs });
-    this.reemitting = true;
-    try {
-      emitRelayed(this.deps.bus, ev);
-    } finally {
-      this.reemitting = false;
-    }
+    emitRelayed(this.deps.bus, ev);
   }
 
   private async expire(): Promise<void> {

@@ -1,0 +1,177 @@
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { Alert } from '../../src/correlate/alerts.js';
+import type { PathObservation } from '../../src/probe/types.js';
+import type { StoredAlert } from '../../src/storage/repositories.js';
+import { LONG, MIN, observation, SHORT, T0, type HopSpec } from '../correlate/builders.js';
+import { uniqueDbUri } from '../helpers/mongo.js';
+
+/**
+ * Three daemons in one process on one MongoDB-wire store (FerretDB via
+ * MONGODB_URI): two vantages that collect, probe and correlate ("fra",
+ * "nyc") and one UI-only instance ("central"). Observations are fed on each
+ * vantage's own bus (the lab's short path, then the long path 40 ms slower:
+ * a confirmed path_worse). The relay carries observations and alerts across;
+ * with a quorum of 2, one vantage alone is not notified, the second makes it.
+ */
+
+/** Resolves when pred() holds, polling every 25 ms; fails after `ms` naming what it waited for. */
+async function waitFor(what: string, pred: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const SLOW_LONG: HopSpec[] = LONG.map((h, i) => (i >= 1 ? { ...h, rtt: h.rtt + 40 } : h));
+
+describe('several vantages on one MongoDB', () => {
+  const clock = new ManualClock(T0);
+  const apps: Record<'fra' | 'nyc' | 'central', App> = {} as never;
+  const notified: Record<string, Alert[]> = { fra: [], nyc: [], central: [] };
+  const busAlerts: Record<string, StoredAlert[]> = { fra: [], nyc: [], central: [] };
+  const busObservations: Record<string, PathObservation[]> = { fra: [], nyc: [], central: [] };
+  const socketAlerts: Record<string, StoredAlert[]> = { fra: [], central: [] };
+  const sockets: Socket[] = [];
+  let n = 0;
+
+  const build = (name: string, uri: string, roles: string[]) =>
+    new App({
+      clock,
+      config: parseConfig(
+        {
+          instance: { name },
+          storage: { uri, writeQueue: { flushIntervalMs: 50 } },
+          http: { port: 0, apiToken: 'cluster-test-token-0123456789' },
+          bmp: { enabled: false },
+          probing: { enabled: false },
+          log: { level: 'silent' },
+          correlation: { burst: { enabled: false } },
+          cluster: { roles, relay: { enabled: true, pollIntervalMs: 100 }, quorum: { pathWorse: 2 } },
+        },
+        'test',
+        {},
+      ),
+    });
+
+  /** One measurement taken at `vantage`, as its prober would publish it. */
+  const observe = (vantage: 'fra' | 'nyc', hops: HopSpec[], minute: number) => {
+    clock.set(T0 + minute * MIN);
+    const obs: PathObservation = { ...observation(hops, { minute, id: (++n).toString(16).padStart(24, '0'), targetId: 'shop' }), vantage };
+    apps[vantage].storage.observations.append(obs);
+    apps[vantage].bus.emit('observation', obs);
+  };
+
+  const connect = async (app: App, into: StoredAlert[]) => {
+    const socket = ioClient(app.http.url(), { transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    socket.on('alert', (a: { alert: StoredAlert }) => void into.push(a.alert));
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', () => resolve());
+      socket.on('connect_error', reject);
+    });
+  };
+
+  const pathWorse = (list: StoredAlert[], vantage: string) => list.filter((a) => a.kind === 'path_worse' && a.vantage === vantage);
+
+  beforeAll(async () => {
+    const uri = await uniqueDbUri('cluster');
+    apps.fra = build('fra', uri, ['collector', 'prober', 'correlator']);
+    apps.nyc = build('nyc', uri, ['collector', 'prober', 'correlator', 'ui']);
+    apps.central = build('central', uri, ['ui']);
+    for (const [name, app] of Object.entries(apps)) {
+      app.bus.on('alert.notify', 'test', (a) => void notified[name]!.push(a));
+      app.bus.on('alert', 'test', (a) => void busAlerts[name]!.push(a.alert));
+      app.bus.on('observation', 'test', (o) => void busObservations[name]!.push(o));
+      await app.start();
+    }
+    await connect(apps.nyc, (socketAlerts.fra = []));
+    await connect(apps.central, socketAlerts.central!);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    for (const app of Object.values(apps)) await app?.stop();
+  }, 60_000);
+
+  it('builds only the services of each role', () => {
+    expect(apps.fra.correlator).not.toBeNull();
+    expect(apps.central.correlator).toBeNull();
+    expect(apps.central.cluster.plan).toMatchObject({ ui: true, collector: false, correlator: false });
+    expect(apps.central.cluster.gate).toBeNull();
+    expect(apps.fra.cluster.relay?.instance).not.toBe(apps.nyc.cluster.relay?.instance);
+  });
+
+  it('one vantage alone: path_worse opens at fra, is relayed, and is not notified (quorum 2)', async () => {
+    for (let m = 1; m <= 5; m++) observe('fra', SHORT, m);
+    observe('fra', SLOW_LONG, 6.1);
+    observe('fra', SLOW_LONG, 7);
+    expect(pathWorse(busAlerts.fra!, 'fra').map((a) => a.state)).toEqual(['open']);
+    // The relay brings fra's alert to the others' buses with its vantage.
+    await waitFor('fra alert at nyc and central', () => pathWorse(busAlerts.nyc!, 'fra').length > 0 && pathWorse(busAlerts.central!, 'fra').length > 0);
+    expect(pathWorse(busAlerts.fra!, 'fra')[0]).toMatchObject({ vantage: 'fra', vantages: ['fra'] });
+    expect(Object.values(notified).flat().filter((a) => a.kind === 'path_worse')).toEqual([]);
+    expect(apps.fra.cluster.gate!.counters.held).toBe(1);
+  });
+
+  it('observations carry their vantage across instances, and nyc does not judge fra observations', async () => {
+    await waitFor('fra observations at central', () => busObservations.central!.length >= 7);
+    expect(new Set(busObservations.central!.map((o) => o.vantage))).toEqual(new Set(['fra']));
+    expect(busObservations.nyc!.filter((o) => o.vantage === 'fra')).toHaveLength(7);
+    expect(apps.nyc.correlator!.counters.observations).toBe(0);
+    expect(apps.nyc.correlator!.counters.skipped).toBe(7);
+  });
+
+  it('a second vantage makes the quorum: exactly one notification, and both stored alerts see both vantages', async () => {
+    for (let m = 8; m <= 12; m++) observe('nyc', SHORT, m);
+    observe('nyc', SLOW_LONG, 13.1);
+    observe('nyc', SLOW_LONG, 14);
+    expect(pathWorse(busAlerts.nyc!, 'nyc')[0]).toMatchObject({ state: 'open', vantage: 'nyc', vantages: ['fra', 'nyc'] });
+    // nyc sees the quorum at once; fra (the first name of the agreeing set) speaks for it once nyc's alert reaches it.
+    await waitFor('the quorum notification at fra', () => notified.fra!.some((a) => a.kind === 'path_worse'));
+    await new Promise((r) => setTimeout(r, 400)); // a few more relay reads: nothing else may be notified
+    const worse = Object.values(notified).flat().filter((a) => a.kind === 'path_worse');
+    expect(worse).toHaveLength(1);
+    expect(worse[0]!.targetId).toBe('shop');
+    expect(apps.nyc.cluster.gate!.counters.covered).toBe(1);
+    expect(apps.fra.cluster.gate!.counters.released).toBe(1);
+
+    await apps.fra.storage.flush();
+    await apps.nyc.storage.flush();
+    const stored = (await apps.central.storage.alerts.list({ state: 'open', targetId: 'shop' })).filter((a) => a.kind === 'path_worse');
+    expect(stored.map((a) => [a.vantage, a.vantages]).sort()).toEqual([
+      ['fra', ['fra', 'nyc']],
+      ['nyc', ['fra', 'nyc']],
+    ]);
+    expect(new Set(stored.map((a) => a.id)).size).toBe(2);
+  });
+
+  it('Socket.IO clients on other instances receive the alerts raised elsewhere', async () => {
+    await waitFor('alerts of both vantages on central socket', () =>
+      ['fra', 'nyc'].every((v) => pathWorse(socketAlerts.central!, v).length > 0),
+    );
+    // nyc's socket gets fra's alert through the relay (fra itself runs no UI).
+    expect(pathWorse(socketAlerts.fra!, 'fra').length).toBeGreaterThan(0);
+    // fra re-stores its alert once nyc agrees; that update crosses too.
+    await waitFor("fra's alert updated with both vantages on central socket", () =>
+      pathWorse(socketAlerts.central!, 'fra').some((a) => Array.isArray(a.vantages) && a.vantages.length === 2),
+    );
+  });
+
+  it('stored observations keep their vantage, and the relay counts what it did', async () => {
+    await apps.nyc.storage.flush();
+    const obs = await apps.central.storage.observations.forTarget('shop', { limit: 100 });
+    expect(obs.filter((o) => o.vantage === 'fra')).toHaveLength(7);
+    expect(obs.filter((o) => o.vantage === 'nyc')).toHaveLength(7);
+    const r = apps.central.cluster.relay!.counters;
+    expect(r.received).toBeGreaterThanOrEqual(14);
+    expect(r.decodeFailed).toBe(0);
+    expect(apps.central.cluster.relay!.counters.published).toBe(0);
+    const health = (await (await fetch(`${apps.central.http.url()}/api/health`)).json()) as { components: Record<string, { details?: Record<string, unknown> }> };
+    expect(JSON.stringify(health)).toContain('central');
+  });
+});
