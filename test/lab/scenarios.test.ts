@@ -210,6 +210,14 @@ describe('network lab: a real SmokeTrace daemon, FRR/BIRD routers, BMP and ExaBG
     expect(last?.prefix).toBe(LAB_ADDR.targetPrefix4);
   });
 
+  it('e6. IPv6: the short path over 2001:db8::, the target hop annotated AS65002 / 2001:db8:100::/64', async () => {
+    await L().apiOk('POST', '/api/targets', { ...TARGET_DEFAULTS, name: 'lab-target-v6', host: '2001:db8:100::10' });
+    const o = await step('e6: probe (IPv6)', () => probe('lab-target-v6'));
+    expect(hopIps(o)).toEqual(['2001:db8:1::1', '2001:db8:12::2', '2001:db8:100::10']);
+    expect(o.hops[2]?.asn).toBe(65002);
+    expect(o.hops[2]?.prefix).toBe('2001:db8:100::/64');
+  });
+
   it('b. a degraded link (r1->r2 +40 ms): end-to-end RTT rises by about the delay', async () => {
     const base = await step('b: probe (clean)', () => probe(TARGET));
     const baseMs = base.rtt?.median ?? NaN;
