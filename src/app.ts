@@ -74,7 +74,7 @@ export class App {
       onAvailability: (ok, error) => this.bus.emit('storage.state', { state: ok ? 'connected' : 'disconnected', ...(error ? { error } : {}) }),
     });
     this.telemetry.registerHealth('storage', () => this.storage.health());
-    this.cluster = new Cluster({ config, bus: this.bus, storage: this.storage, clock, log: componentLogger(this.log, 'cluster'), telemetry: this.telemetry });
+    this.cluster = new Cluster({ config, bus: this.bus, storage: this.storage, clock, log: componentLogger(this.log, 'cluster'), telemetry: this.telemetry, rib: this.rib });
     const roles = this.cluster.plan;
     this.telemetry.gauge('smoketrace_storage_queue_depth', 'Writes held in memory, waiting for MongoDB', [], (g) =>
       g.set(this.storage.queue.depth()),

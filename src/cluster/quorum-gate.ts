@@ -39,7 +39,12 @@ export class QuorumGate implements AlertGate, Service {
   private readonly mine = new Map<string, StoredAlert>();
   readonly counters = { held: 0, released: 0, covered: 0, droppedUnreleased: 0, restored: 0 };
 
-  constructor(private readonly deps: QuorumGateDeps) {}
+  /** Bus owner key: one gate per vantage judged in this process (remote prober-only vantages have their own). */
+  private readonly owner: string;
+
+  constructor(private readonly deps: QuorumGateDeps) {
+    this.owner = `quorum:${deps.vantage}`;
+  }
 
   async start(): Promise<void> {
     if (this.deps.storage.isAvailable()) {
@@ -50,11 +55,11 @@ export class QuorumGate implements AlertGate, Service {
         this.deps.log.warn({ err: (err as Error).message }, 'quorum: open alerts not read at start; the view fills from live events');
       }
     }
-    this.deps.bus.on('alert', 'quorum', ({ alert }) => this.onAlert(alert));
+    this.deps.bus.on('alert', this.owner, ({ alert }) => this.onAlert(alert));
   }
 
   async stop(): Promise<void> {
-    this.deps.bus.off('quorum');
+    this.deps.bus.off(this.owner);
   }
 
   health(): { status: 'up'; details: Record<string, unknown> } {

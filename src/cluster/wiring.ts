@@ -5,11 +5,12 @@ import type { Clock } from '../core/clock.js';
 import type { SmokeTraceEvents } from '../core/events.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Telemetry } from '../core/telemetry.js';
-import type { CorrelatorDeps } from '../correlate/service.js';
+import type { CorrelatorDeps, RibView } from '../correlate/service.js';
 import type { Storage } from '../storage/repositories.js';
 import { MongoRelayStore } from './mongo-relay-store.js';
 import { QuorumGate } from './quorum-gate.js';
 import { Relay } from './relay.js';
+import { RemoteCorrelators } from './remote-correlators.js';
 import type { RelayStore } from './relay-store.js';
 import { planRoles, type RolePlan } from './roles.js';
 
@@ -20,6 +21,8 @@ export interface ClusterDeps {
   clock: Clock;
   log: Logger;
   telemetry: Telemetry;
+  /** This instance's RIB, for the correlators of prober-only vantages. */
+  rib: RibView;
   /** Tests may give another store; default: the relay collection of storage.uri. */
   relayStore?: RelayStore;
 }
@@ -33,6 +36,8 @@ export class Cluster {
   readonly plan: RolePlan;
   readonly relay: Relay | null;
   readonly gate: QuorumGate | null;
+  /** Correlators for vantages whose instance has no correlator (prober-only), fed by the relay. */
+  readonly remote: RemoteCorrelators | null;
 
   constructor(deps: ClusterDeps) {
     const { config, log } = deps;
@@ -49,6 +54,10 @@ export class Cluster {
       this.plan.correlator && config.cluster.quorum.pathWorse > 1
         ? new QuorumGate({ vantage: config.instance.name, quorum: config.cluster.quorum.pathWorse, bus: deps.bus, storage: deps.storage, log })
         : null;
+    this.remote =
+      this.plan.correlator && config.correlation.enabled && this.relay
+        ? new RemoteCorrelators({ config, bus: deps.bus, relay: this.relay, storage: deps.storage, rib: deps.rib, clock: deps.clock, log })
+        : null;
     deps.telemetry.registerHealth('cluster', () => ({
       status: this.relay ? this.relay.health().status : 'up',
       details: {
@@ -56,6 +65,7 @@ export class Cluster {
         roles: this.plan.roles,
         relay: this.relay ? this.relay.health().details : 'off',
         quorum: this.gate ? this.gate.health().details : { quorum: 1 },
+        remoteVantages: this.remote ? this.remote.details() : 'off',
       },
     }));
   }
@@ -66,9 +76,9 @@ export class Cluster {
     return { ...(relay ? { accept: (o) => relay.isLocal(o) } : {}), ...(this.gate ? { gate: this.gate } : {}) };
   }
 
-  /** Started before the correlator (the gate) and after the producers (the relay), stopped in reverse. */
+  /** Started with the correlator (before it and before the relay), stopped in reverse. */
   gateServices(): Service[] {
-    return this.gate ? [this.gate] : [];
+    return [...(this.gate ? [this.gate] : []), ...(this.remote ? [this.remote] : [])];
   }
 
   relayServices(): Service[] {
