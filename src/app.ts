@@ -29,6 +29,8 @@ import { CorrelatorService } from './correlate/service.js';
 import { MongoStore } from './storage/mongo/store.js';
 import { RetentionJob } from './storage/retention.js';
 import { Cluster } from './cluster/wiring.js';
+import { createNotifierSet, toNotifiable } from './notify/index.js';
+import { registerClusterRoutes } from './cluster/routes.js';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -176,16 +178,23 @@ export class App {
       : null;
     if (!this.correlator) this.telemetry.registerHealth('correlator', () => ({ status: 'disabled' }));
     if (roles.ui) registerAlertRoutes(this.http.server, { storage: this.storage, clock });
+    if (roles.ui) registerClusterRoutes(this.http.server, { storage: this.storage });
 
     if (roles.ui) registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock });
     if (roles.ui) registerStatic(this.http.server, { log: componentLogger(this.log, 'http') });
     if (roles.ui) registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });
+
+    // Notifications: the correlator (or the cluster's quorum gate) says when; each sender is isolated.
+    const notifier = createNotifierSet(config.notify, { userAgent: `smoketrace/${this.version}` });
+    this.telemetry.registerHealth('notify', () => notifier.health());
+    this.bus.on('alert.notify', 'notify', (a) => void notifier.notify(toNotifiable(a, { targetName: a.targetId, vantage: config.instance.name })));
 
     let live: LiveChannel | null = null;
     const services: Service[] = [
       this.storage,
       new RetentionJob(this.storage, config.storage.retention, clock, componentLogger(this.log, 'retention')),
       serviceOf('auth', () => auth.init(this.storage.isAvailable() ? this.storage.meta : null)),
+      notifier,
       ...(this.bmp ? [this.bmp] : []),
       ...(this.exabgp ? [this.exabgp] : []),
       serviceOf('ingest', () => {}, () => this.pipeline.stop()),

@@ -126,6 +126,21 @@ describe('several vantages on one MongoDB', () => {
     );
   });
 
+  it('GET /api/targets/{id}/vantages compares the path from each vantage', async () => {
+    const res = await fetch(`${apps.central.http.url()}/api/targets/shop/vantages`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { vantages: Array<{ vantage: string; asPath: number[]; reached: boolean; runs: number; openAlerts: Array<{ kind: string }> }>; asPathsDiffer: boolean };
+    expect(body.vantages.map((v) => [v.vantage, v.asPath, v.runs])).toEqual([
+      ['fra', [65001, 65003, 65004, 65002], 7],
+      ['nyc', [65001, 65003, 65004, 65002], 7],
+    ]);
+    expect(body.vantages.every((v) => v.openAlerts.some((a) => a.kind === 'path_worse'))).toBe(true);
+    expect(body.asPathsDiffer).toBe(false);
+    // fra runs no UI: its HTTP server answers health, not the API.
+    expect((await fetch(`${apps.fra.http.url()}/api/targets/shop/vantages`)).status).toBe(404);
+    expect((await fetch(`${apps.fra.http.url()}/api/health`)).status).toBe(200);
+  });
+
   it('stored observations keep their vantage, and the relay counts what it did', async () => {
     await apps.nyc.storage.flush();
     const obs = await apps.central.storage.observations.forTarget('shop', { limit: 100 });
