@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Validator } from 'ip-num';
 import { addressPolicySchema, checkAddressPolicy, ipFamily, targetSchema } from '../probe/target.js';
 import { DEFAULT_POLICY, type JudgePolicy } from '../correlate/policy.js';
+import { notifySchema } from '../notify/config.js';
 
 /**
  * The one configuration schema. Types are inferred from it; every default lives
@@ -240,6 +241,7 @@ export const configSchema = z.strictObject({
   exabgp: exabgpSchema.prefault({}),
   probing: probingSchema.prefault({}),
   correlation: correlationSchema.prefault({}),
+  notify: notifySchema.prefault({}),
   cluster: clusterSchema.prefault({}),
 });
 
