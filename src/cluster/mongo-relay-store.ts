@@ -1,7 +1,7 @@
 import type { StorageConfig } from '../config/schema.js';
 import { createClient, databaseFromUri } from '../storage/mongo/connection.js';
 import type { RelayDoc } from './relay-codec.js';
-import type { RelayStore } from './relay-store.js';
+import type { RelayHead, RelayStore } from './relay-store.js';
 import type { Role } from './roles.js';
 
 export const RELAY_COLLECTION = 'relay';
@@ -61,10 +61,19 @@ export class MongoRelayStore implements RelayStore {
     );
   }
 
-  async since(fromMs: number, excludeInstance: string, limit: number): Promise<RelayDoc[]> {
+  async heads(fromMs: number, excludeInstance: string, limit: number): Promise<RelayHead[]> {
     await this.ensureIndex();
     const docs = await this.coll()
-      .find({ at: { $gte: new Date(fromMs) }, instance: { $ne: excludeInstance } })
+      .find({ at: { $gte: new Date(fromMs) }, instance: { $ne: excludeInstance } }, { projection: { _id: 1, at: 1 } })
+      .sort({ at: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => ({ id: d._id, atMs: d.at.getTime() }));
+  }
+
+  async range(fromMs: number, toMs: number, excludeInstance: string, limit: number): Promise<RelayDoc[]> {
+    const docs = await this.coll()
+      .find({ at: { $gte: new Date(fromMs), $lte: new Date(toMs) }, instance: { $ne: excludeInstance } })
       .sort({ at: 1 })
       .limit(limit)
       .toArray();

@@ -72,6 +72,10 @@ export class SeenSet {
     return true;
   }
 
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
   get size(): number {
     return this.ids.size;
   }

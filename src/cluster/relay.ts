@@ -38,9 +38,9 @@ const MAX_ROUNDS = 10;
 /**
  * The cross-instance event relay over one MongoDB collection, without change
  * streams: each instance inserts selected bus events (batched, one insertMany
- * per turn of the event loop), reads the others' every pollIntervalMs (a find
- * on at >= newest seen - overlapMs, oldest first, deduplicated by id through
- * a bounded seen-set) and re-emits them on its local bus. Relayed events are
+ * per turn of the event loop), reads the others' every pollIntervalMs (ids and
+ * times on at >= newest seen - overlapMs, oldest first; then the whole documents
+ * of the time span of the ids not in a bounded seen-set) and re-emits them on its local bus. Relayed events are
  * never published again (no loops); route changes only cross at
  * routeChangesPerSec and are re-emitted only where no local feed makes them.
  * Old documents are deleted periodically (no TTL index on FerretDB).
@@ -179,9 +179,23 @@ export class Relay implements Service {
     const { store, config } = this.deps;
     try {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const docs = await store.since(this.lastSeenMs - config.overlapMs, this.instance, config.maxPerPoll);
-        for (const d of docs) this.deliver(d);
-        if (docs.length < config.maxPerPoll) break;
+        const heads = await store.heads(this.lastSeenMs - config.overlapMs, this.instance, config.maxPerPoll);
+        const nowMs = this.deps.clock.nowMs();
+        let from = Number.POSITIVE_INFINITY;
+        let to = Number.NEGATIVE_INFINITY;
+        for (const h of heads) {
+          // A publisher whose clock runs ahead must not make this reader skip the others' events.
+          this.lastSeenMs = Math.max(this.lastSeenMs, Math.min(h.atMs, nowMs));
+          if (this.seen.has(h.id)) {
+            this.counters.duplicates++;
+            continue;
+          }
+          from = Math.min(from, h.atMs);
+          to = Math.max(to, h.atMs);
+        }
+        // The unseen ones lie between from and to; the seen ones in between are skipped by id.
+        if (from <= to) for (const d of await store.range(from, to, this.instance, config.maxPerPoll)) this.deliver(d);
+        if (heads.length < config.maxPerPoll) break;
       }
       if (!this.pollHealthy) this.deps.log.info({}, 'relay: reading again');
       this.pollHealthy = true;
@@ -194,8 +208,6 @@ export class Relay implements Service {
 
   private deliver(d: RelayDoc): void {
     const nowMs = this.deps.clock.nowMs();
-    // A publisher whose clock runs ahead must not make this reader skip the others' events.
-    this.lastSeenMs = Math.max(this.lastSeenMs, Math.min(d.atMs, nowMs));
     if (!this.seen.add(d.id)) {
       this.counters.duplicates++;
       return;
