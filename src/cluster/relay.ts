@@ -42,7 +42,8 @@ const MAX_ROUNDS = 10;
  * times on at >= newest seen - overlapMs, oldest first; then the whole documents
  * of the time span of the ids not in a bounded seen-set) and re-emits them on its local bus. Relayed events are
  * never published again (no loops); route changes only cross at
- * routeChangesPerSec and are re-emitted only where no local feed makes them.
+ * routeChangesPerSec and are shown (as live route events) only where no local feed
+ * makes them.
  * Old documents are deleted periodically (no TTL index on FerretDB).
  */
 export class Relay implements Service {
@@ -240,7 +241,11 @@ export class Relay implements Service {
   }
 }
 
-/** Re-emits one relayed event on the local bus; a route change also feeds the live route view. */
+/**
+ * Re-emits one relayed event on the local bus. A route change is re-emitted as a live route event
+ * only, never as a route.change: a correlator here judges with this daemon's RIB, and another
+ * region's changes against an empty or different RIB would read as lost routes (route_withdrawn).
+ */
 function emitRelayed(bus: EventBus<SmokeTraceEvents>, ev: RelayedEvent): void {
   switch (ev.type) {
     case 'observation':
@@ -250,7 +255,6 @@ function emitRelayed(bus: EventBus<SmokeTraceEvents>, ev: RelayedEvent): void {
     case 'path.change':
       return bus.emit('path.change', ev.payload);
     case 'route.change':
-      bus.emit('route.change', ev.payload);
       return bus.emit('route.event', ev.payload.event);
   }
 }

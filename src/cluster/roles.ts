@@ -18,7 +18,7 @@ export interface RolePlan {
    * fills them in later (see docs/deployment.md).
    */
   annotateHops: boolean;
-  /** Relayed route changes are re-emitted on the local bus only where no local feed produces them. */
+  /** Relayed route changes are shown in the live route view only where no local feed produces route events. */
   acceptRelayedRouteChanges: boolean;
 }
 
