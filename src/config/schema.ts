@@ -135,6 +135,19 @@ const probingSchema = z
         perTool: perToolConcurrency.prefault({}),
       })
       .prefault({}),
+    /**
+     * scamper targets: 'pool' runs them all in one long-running scamper (attach mode) at a
+     * packets-per-second budget, up to maxInFlight traces at once; 'process' starts one scamper
+     * per trace like the other tools. In pool mode the scamper per-tool limit becomes maxInFlight
+     * and the global limit is raised by maxInFlight, so scamper traces take no process slots.
+     */
+    scamper: z
+      .strictObject({
+        mode: z.enum(['pool', 'process']).default('pool'),
+        pps: positiveInt.max(10_000).default(500),
+        maxInFlight: positiveInt.max(10_000).default(200),
+      })
+      .prefault({}),
     /** Which destinations targets may have (config, API, and every DNS resolution). */
     addressPolicy: addressPolicySchema.prefault({}),
     /** Targets from the configuration (the API adds more; these cannot be changed through it). */

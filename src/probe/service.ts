@@ -8,6 +8,7 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { Storage } from '../storage/repositories.js';
 import { annotateHops, type OriginLookup } from './annotate.js';
 import { resolveTarget } from './resolve.js';
+import { ScamperPool, type ScamperPoolMethod } from './scamper-pool.js';
 import { ProbeScheduler, type OnDemandReason, type RunContext, type RunNowResult } from './scheduler.js';
 import { validateTargetInput, type Target, type ValidationProblem } from './target.js';
 import { runProbe, type RunOptions } from './tools/index.js';
@@ -37,16 +38,22 @@ export type TargetChange = { ok: true; target: Target } | { ok: false; status: 4
 export class ProbeService implements Service {
   readonly name = 'prober';
   readonly scheduler: ProbeScheduler;
+  /** The long-running scamper for scamper targets (probing.scamper.mode 'pool'), else null. */
+  readonly scamperPool: ScamperPool | null;
   private readonly targets = new Map<string, Target>();
 
   constructor(private readonly deps: ProbeServiceDeps) {
     const { config, clock, log, vantage } = deps;
+    const pooled = config.scamper.mode === 'pool';
+    this.scamperPool = pooled
+      ? new ScamperPool({ pps: config.scamper.pps, maxInFlight: config.scamper.maxInFlight, vantage, log, ...(deps.runOptions?.binary ? { binary: deps.runOptions.binary } : {}) })
+      : null;
     this.scheduler = new ProbeScheduler({
       clock,
       run: (target, ctx) => this.run(target, ctx),
       resolve: (target, signal) => resolveTarget(target, config.addressPolicy, { signal }),
       onObservation: (obs, info) => this.record(obs, info.target),
-      concurrency: config.concurrency,
+      concurrency: pooled ? poolConcurrency(config) : config.concurrency,
       jitterPct: config.jitterPct,
       vantage,
       log,
@@ -68,7 +75,10 @@ export class ProbeService implements Service {
     this.deps.bus.on('probe.request', 'prober', (req) => {
       void this.runNow(req.targetId, req.reason === 'bgp-trigger' ? 'bgp' : req.reason === 'cli' ? 'manual' : 'api');
     });
-    this.deps.telemetry.registerHealth('prober', () => ({ status: 'up', details: { ...this.scheduler.stats(), targets: this.targets.size } }));
+    this.deps.telemetry.registerHealth('prober', () => ({
+      status: 'up',
+      details: { ...this.scheduler.stats(), targets: this.targets.size, ...(this.scamperPool ? { scamperPool: this.scamperPool.stats() } : {}) },
+    }));
     this.scheduler.start();
   }
 
@@ -76,6 +86,7 @@ export class ProbeService implements Service {
     this.deps.bus.off('prober');
     this.deps.telemetry.unregisterHealth('prober');
     await this.scheduler.stop();
+    await this.scamperPool?.stop();
   }
 
   list(): Target[] {
@@ -122,6 +133,24 @@ export class ProbeService implements Service {
   }
 
   private async run(target: Target, ctx: RunContext): Promise<PathObservation> {
+    // Seconds to wait for each probe's reply: 2 s, the usual for Internet paths, unless the run is short.
+    const waitSec = target.timeoutSec < 10 ? 1 : 2;
+    if (target.tool === 'scamper' && this.scamperPool) {
+      return this.scamperPool.trace(
+        {
+          address: ctx.address,
+          // target validation allows scamper icmp-paris | udp-paris | tcp only; the pool refuses others (BAD_REQUEST).
+          method: target.method as ScamperPoolMethod,
+          probesPerHop: target.probesPerHop,
+          maxHops: target.maxHops,
+          waitSec,
+          firstTtl: target.firstTtl,
+          ...(target.port !== undefined ? { port: target.port } : {}),
+          targetName: target.name,
+        },
+        { signal: ctx.signal, timeoutMs: ctx.timeoutMs },
+      );
+    }
     const family = ctx.address.includes(':') ? 6 : 4;
     const obs = await runProbe(
       {
@@ -130,8 +159,7 @@ export class ProbeService implements Service {
         method: target.method,
         probesPerHop: target.probesPerHop,
         maxHops: target.maxHops,
-        // Seconds to wait for each probe's reply: 2 s, the usual for Internet paths, unless the run is short.
-        waitSec: target.timeoutSec < 10 ? 1 : 2,
+        waitSec,
         firstTtl: target.firstTtl,
         ...(target.port !== undefined ? { port: target.port } : {}),
         ipVersion: family,
@@ -151,4 +179,17 @@ export class ProbeService implements Service {
     this.deps.storage.observations.append(annotated);
     this.deps.bus.emit('observation', annotated);
   }
+}
+
+/**
+ * Scheduler limits when scamper targets go to the pool: scamper may have maxInFlight runs (the
+ * pool's own bound, so runs beyond it wait in the scheduler's queue, not in the pool), and the
+ * global limit grows by as much so pooled traces (no process each) leave the process tools
+ * their slots. Each process tool stays within the configured global limit on its own; together
+ * they are bounded by their per-tool limits (whose defaults sum to the default global).
+ */
+export function poolConcurrency(config: ProbingConfig): ProbingConfig['concurrency'] {
+  const { global, perTool } = config.concurrency;
+  const capped = Object.fromEntries(Object.entries(perTool).map(([tool, n]) => [tool, Math.min(n, global)])) as ProbingConfig['concurrency']['perTool'];
+  return { global: global + config.scamper.maxInFlight, perTool: { ...capped, scamper: config.scamper.maxInFlight } };
 }

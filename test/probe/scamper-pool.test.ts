@@ -5,7 +5,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
+import { parseConfig } from '../../src/config/load.js';
+import { EventBus } from '../../src/core/bus.js';
+import { systemClock } from '../../src/core/clock.js';
+import type { SmokeTraceEvents } from '../../src/core/events.js';
+import { Telemetry } from '../../src/core/telemetry.js';
 import { ScamperPool, type ScamperPoolOptions, type ScamperTraceRequest } from '../../src/probe/scamper-pool.js';
+import { ProbeService, poolConcurrency } from '../../src/probe/service.js';
+import type { PathObservation } from '../../src/probe/types.js';
+import type { Storage } from '../../src/storage/repositories.js';
 
 const hasScamper = (() => {
   try {
@@ -138,6 +147,66 @@ describe('ScamperPool without the binary', () => {
     const obs = await p.trace(req('127.0.0.1'), { timeoutMs: 10_000 });
     expect(obs).toMatchObject({ status: 'failed', error: { code: 'TOOL_MISSING' } });
     expect(obs.error?.message).toMatch(/Debian package scamper/);
+  });
+});
+
+describe('poolConcurrency (scheduler limits in pool mode)', () => {
+  it.each([
+    ['defaults', {}, { global: 208, perTool: { traceroute: 4, mtr: 2, tcptraceroute: 2, scamper: 200 } }],
+    [
+      'process tools capped at the configured global',
+      { concurrency: { global: 3, perTool: { traceroute: 10 } }, scamper: { maxInFlight: 50 } },
+      { global: 53, perTool: { traceroute: 3, mtr: 2, tcptraceroute: 2, scamper: 50 } },
+    ],
+  ])('%s', (_name, probing, want) => {
+    expect(poolConcurrency(parseConfig({ probing }, 'test', {}).probing)).toEqual(want);
+  });
+});
+
+/** A ProbeService with one scamper target on loopback; the storage only records appended observations. */
+function service(mode: 'pool' | 'process', stored: PathObservation[]): ProbeService {
+  const cfg = parseConfig(
+    {
+      probing: {
+        scamper: { mode, pps: 100, maxInFlight: 10 },
+        addressPolicy: { allowPrivate: true },
+        targets: [{ id: 'lo', name: 'lo', host: '127.0.0.1', tool: 'scamper', method: 'icmp-paris', timeoutSec: 5, probesPerHop: 1 }],
+      },
+    },
+    'test',
+    {},
+  );
+  const storage = { isAvailable: () => false, observations: { append: (o: PathObservation) => stored.push(o) } } as unknown as Storage;
+  return new ProbeService({
+    config: cfg.probing,
+    vantage: 'test',
+    storage,
+    rib: { covering: () => null, originAsn: () => null },
+    bus: new EventBus<SmokeTraceEvents>(),
+    telemetry: new Telemetry(),
+    log: pino({ level: 'silent' }),
+    clock: systemClock,
+  });
+}
+
+describe.skipIf(!hasScamper)('ProbeService routes scamper targets by probing.scamper.mode', () => {
+  it.each(['pool', 'process'] as const)('%s mode', async (mode) => {
+    const stored: PathObservation[] = [];
+    const svc = service(mode, stored);
+    await svc.start();
+    try {
+      const r = await svc.runNow('lo', 'manual');
+      expect(r).toMatchObject({ ok: true, observation: { status: 'ok', tool: 'scamper', reached: true, signature: '127.0.0.1', targetId: 'lo' } });
+      expect(stored).toHaveLength(1);
+      if (mode === 'pool') {
+        expect(svc.scamperPool?.stats()).toMatchObject({ sent: 1, ok: 1 });
+      } else {
+        expect(svc.scamperPool).toBeNull();
+      }
+    } finally {
+      await svc.stop();
+    }
+    if (mode === 'pool') expect(svc.scamperPool?.stats()).toMatchObject({ state: 'stopped', pid: null });
   });
 });
 
