@@ -17,17 +17,8 @@
  * 2001:db8::1).
  */
 
-/** mulberry32: a small seeded PRNG, returns [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../src/core/random.js';
+export { prng };
 
 export interface TableOptions {
   ipv4: number;
