@@ -23,6 +23,27 @@ export interface RouteChange {
   previous: { asPath: AsPathElement[]; nextHop: string | null } | null;
 }
 
+/** One destination host seen in traffic (flow) data, with its volume over the import period. */
+export interface FlowTalker {
+  address: string;
+  bytes: number;
+  packets: number;
+  flows?: number;
+}
+
+/**
+ * The top destination hosts from one traffic source (a CSV/JSON list, nfacctd's JSON print
+ * output, the API): a full snapshot each time, replacing that source's previous one.
+ */
+export interface FlowTalkers {
+  /** Where it came from, e.g. "nfacctd:/var/lib/pmacct/top.json", "file:top.csv", "api". */
+  source: string;
+  /** ISO-8601 time of the snapshot. */
+  time: string;
+  /** Sorted by bytes, largest first. */
+  talkers: FlowTalker[];
+}
+
 /**
  * The one typed map of everything modules say to each other. Later modules
  * extend it here, not with ad-hoc string channels.
@@ -39,4 +60,6 @@ export interface SmokeTraceEvents {
   /** The alert state machine says: tell people now (after hold-down, outside repeat suppression). */
   'alert.notify': Alert;
   'path.change': PathChangeRecord;
+  /** A new snapshot of top destination hosts from traffic data (src/flows); auto targets use it. */
+  'flow.talkers': FlowTalkers;
 }
