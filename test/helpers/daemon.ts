@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { killWithParent } from './processes.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -27,6 +28,7 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
     env: { ...process.env, SMOKETRACE_DATA_DIR: dataDir, SMOKETRACE_HTTP_PORT: '0', SMOKETRACE_BMP_PORT: '0', SMOKETRACE_EXABGP_PORT: '0', ...env },
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
+  killWithParent(child.pid);
   const d: RunningDaemon = {
     child,
     url: null,

@@ -20,12 +20,30 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A child process whose output is kept for failure messages, killed at cleanup. */
+/**
+ * A detached watchdog that SIGKILLs `childPid` once this test process is gone:
+ * afterAll hooks do not run when a worker is killed mid-run (Ctrl-C, a CI
+ * timeout), and a real gobgpd or exabgp must not outlive the test that
+ * started it. It polls both pids twice a second and exits with the child.
+ */
+export function killWithParent(childPid: number | undefined): void {
+  if (childPid === undefined) return;
+  const script = `const [p, c] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+setInterval(() => {
+  if (!alive(c)) process.exit(0);
+  if (!alive(p)) { try { process.kill(c, 'SIGKILL'); } catch {} process.exit(0); }
+}, 500);`;
+  spawn(process.execPath, ['-e', script, String(process.pid), String(childPid)], { detached: true, stdio: 'ignore' }).unref();
+}
+
+/** A child process whose output is kept for failure messages, killed at cleanup (or by its watchdog). */
 export class Proc {
   readonly child: ChildProcess;
   output = '';
   constructor(cmd: string, args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}) {
     this.child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    killWithParent(this.child.pid);
     this.child.stdout!.on('data', (b: Buffer) => (this.output += b.toString()));
     this.child.stderr!.on('data', (b: Buffer) => (this.output += b.toString()));
   }
