@@ -2,18 +2,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from './processes.js';
+import { isAlive as alive, waitFor } from './processes.js';
 
 const HELPER = new URL('./processes.ts', import.meta.url).pathname;
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('Proc watchdog', () => {
   it('kills a real child process when the test process that started it is SIGKILLed', async () => {

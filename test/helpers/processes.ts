@@ -20,6 +20,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** True while a process with this pid exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A detached watchdog that SIGKILLs `childPid` once this test process is gone:
  * afterAll hooks do not run when a worker is killed mid-run (Ctrl-C, a CI

@@ -15,6 +15,7 @@ import { ScamperPool, type ScamperPoolOptions, type ScamperTraceRequest } from '
 import { ProbeService, poolConcurrency } from '../../src/probe/service.js';
 import type { PathObservation } from '../../src/probe/types.js';
 import type { Storage } from '../../src/storage/repositories.js';
+import { isAlive as alive } from '../helpers/processes.js';
 
 const hasScamper = (() => {
   try {
@@ -36,14 +37,6 @@ afterEach(async () => {
 });
 
 const req = (address: string, extra: Partial<ScamperTraceRequest> = {}): ScamperTraceRequest => ({ address, method: 'icmp-paris', probesPerHop: 3, waitSec: 1, maxHops: 30, ...extra });
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** Waits until the first (1 pps) trace is answered, so the next ones are queued in scamper's budget. */
 async function busyPool(): Promise<ScamperPool> {
   const p = pool({ pps: 1 });
