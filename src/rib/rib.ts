@@ -147,6 +147,21 @@ export class Rib {
     return slot === undefined ? [] : this.toRoutes(slot, p.afi, formatPrefix(p.afi, p.key, p.length));
   }
 
+  /**
+   * Every prefix held (IPv4, then IPv6) with its routes, for scans such as "which prefixes does
+   * AS X originate". Costs one pass over the table plus a small array per prefix: not for hot paths.
+   */
+  forEachPrefix(visit: (prefix: string, routes: RibRoute[]) => void): void {
+    const scan = <K extends number | string>(afi: IpFamily, table: PrefixTable<K>): void => {
+      table.forEach((length, key, slot) => {
+        const prefix = formatPrefix(afi, key, length);
+        visit(prefix, this.toRoutes(slot, afi, prefix));
+      });
+    };
+    scan('ipv4', this.v4);
+    scan('ipv6', this.v6);
+  }
+
   // ------------------------------------------------------------------ updates
 
   private announce(event: AnnounceEvent): RibChange {

@@ -189,6 +189,20 @@ describe('Rib: longest-prefix match', () => {
     expect(rib.routesFor('10.1.0.0/17')).toEqual([]);
   });
 
+  it('forEachPrefix visits every prefix once with all its routes', () => {
+    const seen: Array<[string, number[]]> = [];
+    rib.forEachPrefix((prefix, rs) => seen.push([prefix, rs.map((r) => r.attributes.asPath.at(-1) as number)]));
+    const want = routes.map(([prefix, asPath]) => [prefix, [asPath.at(-1)]]);
+    // A trailing AS_SET stays an array: compare the set itself.
+    expect(seen.sort()).toEqual(want.sort());
+    const two = new Rib();
+    two.apply(announce('10.0.0.0/8'));
+    two.apply(announce('10.0.0.0/8', { peer: P2 }));
+    const counts: number[] = [];
+    two.forEachPrefix((_p, rs) => counts.push(rs.length));
+    expect(counts).toEqual([2]);
+  });
+
   it('returned attributes are frozen and shared', () => {
     const [r] = rib.routesFor('10.0.0.0/8');
     expect(Object.isFrozen(r?.attributes)).toBe(true);
