@@ -113,6 +113,22 @@ export interface TargetRepository {
   remove(id: string): Promise<boolean>;
 }
 
+/** A user's decision about an automatic target's prefix (src/autotargets): keep it, or never choose it. */
+export interface AutoTargetMark {
+  prefix: string;
+  targetId: string;
+  mark: 'pinned' | 'excluded';
+  /** ISO time of the decision. */
+  since: string;
+}
+
+/** Pins and exclusions of automatic targets, keyed by prefix. Direct writes: the API answers after they land. */
+export interface AutoTargetMarkRepository {
+  list(): Promise<AutoTargetMark[]>;
+  put(mark: AutoTargetMark): Promise<void>;
+  remove(prefix: string): Promise<boolean>;
+}
+
 export interface MetaRepository {
   get<T = unknown>(key: string): Promise<T | null>;
   set(key: string, value: unknown): Promise<void>;
@@ -125,6 +141,7 @@ export interface Storage {
   readonly alerts: AlertRepository;
   readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
+  readonly autoTargetMarks: AutoTargetMarkRepository;
   isAvailable(): boolean;
   health(): ComponentHealth;
   /** Waits until everything buffered so far is written (or the database is found away). */

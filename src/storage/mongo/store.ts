@@ -13,6 +13,7 @@ import {
   type RouteEventRepository,
   type Storage,
   type AlertRepository,
+  type AutoTargetMarkRepository,
   type PathChangeRecord,
   type PathChangeRepository,
   type StoredAlert,
@@ -31,6 +32,7 @@ import {
 } from './connection.js';
 import { WriteQueue } from './write-queue.js';
 import { decodeDeep, decodeRouteDoc, encodeDeep, encodeRouteDoc } from './codec.js';
+import { AUTO_TARGET_MARKS, makeAutoTargetMarks } from './auto-target-marks.js';
 
 export const COLLECTIONS = {
   routeEvents: 'route_events',
@@ -116,6 +118,7 @@ export class MongoStore implements Storage, Service {
   readonly alerts: AlertRepository;
   readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
+  readonly autoTargetMarks: AutoTargetMarkRepository;
 
   constructor(private readonly deps: MongoStoreDeps) {
     const { config, log, clock } = deps;
@@ -133,6 +136,7 @@ export class MongoStore implements Storage, Service {
     this.alerts = this.makeAlerts();
     this.pathChanges = this.makePathChanges();
     this.meta = this.makeMeta();
+    this.autoTargetMarks = makeAutoTargetMarks(() => this.readDb().collection(AUTO_TARGET_MARKS), (fn) => this.read(fn));
   }
 
   /** Masked URI, for logs and errors. */
