@@ -4,6 +4,7 @@ import { Validator } from 'ip-num';
 import { addressPolicySchema, checkAddressPolicy, ipFamily, targetSchema } from '../probe/target.js';
 import { DEFAULT_POLICY, type JudgePolicy } from '../correlate/policy.js';
 import { notifySchema } from '../notify/config.js';
+import { autoTargetsSchema } from '../autotargets/config.js';
 
 /**
  * The one configuration schema. Types are inferred from it; every default lives
@@ -256,6 +257,8 @@ export const configSchema = z.strictObject({
   correlation: correlationSchema.prefault({}),
   notify: notifySchema.prefault({}),
   cluster: clusterSchema.prefault({}),
+  /** Targets chosen from BGP (churn, origin ASNs, communities) and traffic data (src/autotargets). */
+  autoTargets: autoTargetsSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
