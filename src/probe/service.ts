@@ -122,6 +122,21 @@ export class ProbeService implements Service {
     return { ok: true, target: v.target };
   }
 
+  /**
+   * Adds or replaces an automatic target (src/autotargets): validated like an API target, stored,
+   * scheduled; it never replaces a config or API target of the same id.
+   */
+  async putAuto(input: Record<string, unknown>): Promise<TargetChange> {
+    const v = validateTargetInput({ ...input, source: 'auto' }, this.deps.config.addressPolicy);
+    if (!v.ok) return { ok: false, status: 400, problems: v.problems };
+    const existing = this.targets.get(v.target.id);
+    if (existing && existing.source !== 'auto') return { ok: false, status: 409, problems: [{ path: 'id', message: `"${v.target.id}" is a ${existing.source} target` }] };
+    await this.deps.storage.targets.put(v.target);
+    this.targets.set(v.target.id, v.target);
+    this.scheduler.upsert(v.target);
+    return { ok: true, target: v.target };
+  }
+
   async remove(id: string): Promise<TargetChange> {
     const t = this.targets.get(id);
     if (!t) return { ok: false, status: 404, problems: [{ path: 'id', message: `no target "${id}"` }] };
