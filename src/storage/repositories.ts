@@ -42,9 +42,20 @@ export interface RouteEventRepository {
   deleteOlderThan(cutoff: Date): Promise<number>;
 }
 
+/** What a latency sparkline needs of one run. */
+export type LatencySample = Pick<PathObservation, 'startedAt' | 'rtt' | 'loss'> & { targetId: string };
+
+/** One aggregate's answer: a count per target (targets with none are absent). */
+export interface TargetCount {
+  targetId: string;
+  count: number;
+}
+
 export interface ObservationRepository {
   append(obs: PathObservation): void;
   forTarget(targetId: string, range: TimeRange): Promise<PathObservation[]>;
+  /** Runs of several targets in one read, newest first, only the sparkline fields. */
+  latencyOf(targetIds: readonly string[], range: TimeRange): Promise<LatencySample[]>;
   latest(targetId: string): Promise<PathObservation | null>;
   byIds(ids: string[]): Promise<PathObservation[]>;
   deleteOlderThan(cutoff: Date): Promise<number>;
@@ -72,10 +83,15 @@ export interface AlertQuery extends TimeRange {
   targetId?: string;
 }
 
+/** When an alert was open, and for which target (no summary, numbers or evidence). */
+export type AlertSpan = Pick<StoredAlert, 'id' | 'targetId' | 'state' | 'openedAt' | 'resolvedAt'>;
+
 export interface AlertRepository {
   /** Buffered upsert by id (held while the database is away). */
   put(alert: StoredAlert): void;
   list(q: AlertQuery): Promise<StoredAlert[]>;
+  /** Alerts open at some moment since `since` (opened or resolved since, or still open), lightest form. */
+  spans(q: { since: Date; limit?: number }): Promise<AlertSpan[]>;
   get(id: string): Promise<StoredAlert | null>;
   deleteOlderThan(cutoff: Date): Promise<number>;
 }
@@ -101,6 +117,8 @@ export interface PathChangeRecord {
 export interface PathChangeRepository {
   append(rec: PathChangeRecord): void;
   forTarget(targetId: string, range: TimeRange): Promise<PathChangeRecord[]>;
+  /** Path changes per target in a time range (one $match + $group), optionally only one verdict ("worse"). */
+  countByTarget(q: TimeRange & { verdict?: string }): Promise<TargetCount[]>;
   get(id: string): Promise<PathChangeRecord | null>;
   deleteOlderThan(cutoff: Date): Promise<number>;
 }

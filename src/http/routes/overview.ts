@@ -2,7 +2,7 @@ import type { Server } from '@hapi/hapi';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { PathObservation } from '../../probe/types.js';
-import type { PathChangeRecord, Storage, StoredAlert } from '../../storage/repositories.js';
+import type { AlertSpan, LatencySample, Storage, StoredAlert, TargetCount } from '../../storage/repositories.js';
 import { failAction, zod } from '../validate.js';
 
 /** What the overview needs to know of a target (the prober's list: config and API targets). */
@@ -11,6 +11,8 @@ export interface OverviewTarget {
   name: string;
   host: string;
   enabled?: boolean;
+  /** Seconds between runs: sizes the window the sparkline reads (default 60). */
+  intervalSec?: number;
 }
 
 export interface OverviewDeps {
@@ -34,8 +36,8 @@ export interface TargetTrouble {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Reads per target are bounded: a busy target's counts saturate here (and say so with `capped`). */
-const MAX_ROWS = 5000;
+/** Alerts read for the minutes in alert: beyond this the counts saturate (and the answer says so with `capped`). */
+const MAX_ALERTS = 50_000;
 
 const overviewQuery = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
@@ -46,7 +48,7 @@ const overviewQuery = z.strictObject({
 });
 
 /** Minutes of [openedAt, resolvedAt or now] that fall after `since`. Pure. */
-export function minutesInAlert(alerts: readonly StoredAlert[], since: Date, now: Date): number {
+export function minutesInAlert(alerts: ReadonlyArray<Pick<StoredAlert, 'openedAt' | 'resolvedAt'>>, since: Date, now: Date): number {
   let ms = 0;
   for (const a of alerts) {
     const start = Math.max(Date.parse(a.openedAt), since.getTime());
@@ -56,13 +58,8 @@ export function minutesInAlert(alerts: readonly StoredAlert[], since: Date, now:
   return Math.round(ms / 60_000);
 }
 
-export function isWorse(c: PathChangeRecord): boolean {
-  const v = c.verdict as { verdict?: unknown } | null;
-  return typeof v === 'object' && v !== null && v.verdict === 'worse';
-}
-
 /** One sparkline point per run: the median RTT (the average when the tool gave no median). */
-export function latencyPoint(o: PathObservation): { t: string; ms: number | null; loss: number } {
+export function latencyPoint(o: Pick<PathObservation, 'startedAt' | 'rtt' | 'loss'>): { t: string; ms: number | null; loss: number } {
   const ms = o.rtt ? (o.rtt.median ?? o.rtt.avg) : null;
   return { t: o.startedAt, ms: ms === null ? null : Math.round(ms * 1000) / 1000, loss: o.loss };
 }
@@ -73,8 +70,61 @@ export function troubleOrder(a: TargetTrouble, b: TargetTrouble): number {
 }
 
 /**
+ * The trouble table from the aggregates: one row per known target, counts
+ * from per-target maps (absent = 0), most troubled first. Pure.
+ */
+export function troubleRows(
+  targets: readonly OverviewTarget[],
+  counts: { changes: ReadonlyMap<string, number>; worse: ReadonlyMap<string, number> },
+  spans: ReadonlyArray<AlertSpan>,
+  since: Date,
+  now: Date,
+): TargetTrouble[] {
+  const alertsOf = new Map<string, AlertSpan[]>();
+  for (const a of spans) {
+    const list = alertsOf.get(a.targetId);
+    if (list) list.push(a);
+    else alertsOf.set(a.targetId, [a]);
+  }
+  const rows = targets.map((t): TargetTrouble => {
+    const alerts = alertsOf.get(t.id) ?? [];
+    return {
+      id: t.id,
+      name: t.name,
+      host: t.host,
+      pathChanges: counts.changes.get(t.id) ?? 0,
+      worse: counts.worse.get(t.id) ?? 0,
+      alerts: alerts.length,
+      openAlerts: alerts.filter((a) => a.state !== 'resolved').length,
+      minutesInAlert: minutesInAlert(alerts, since, now),
+      latency: [],
+      lastObservedAt: null,
+    };
+  });
+  return rows.sort(troubleOrder);
+}
+
+/**
+ * Sparkline reads for the shown rows: targets grouped by interval, one read per
+ * group over a window of about `points` runs (bursts and "probe now" add runs,
+ * hence the slack); each target keeps its newest `points`.
+ */
+export function sparkWindows(targets: ReadonlyArray<Pick<OverviewTarget, 'id' | 'intervalSec'>>, points: number, nowMs: number): Array<{ ids: string[]; since: Date; limit: number }> {
+  const byInterval = new Map<number, string[]>();
+  for (const t of targets) {
+    const iv = t.intervalSec ?? 60;
+    byInterval.set(iv, [...(byInterval.get(iv) ?? []), t.id]);
+  }
+  return [...byInterval].map(([iv, ids]) => ({ ids, since: new Date(nowMs - Math.max(iv * points * 2, 600) * 1000), limit: ids.length * points * 3 }));
+}
+
+/**
  * GET /api/overview: the destinations with the most frequent issues since a
  * time (default the last 24 h), each with a small latency series for a sparkline.
+ * A few reads whatever the number of targets: two aggregates ($match + $group
+ * $sum, which FerretDB runs too) for path changes and worse verdicts, one light
+ * read of the alerts open during the period, and one read per distinct probe
+ * interval among the rows shown for the sparklines.
  */
 export function registerOverviewRoutes(server: Server, deps: OverviewDeps): void {
   const { storage } = deps;
@@ -90,45 +140,30 @@ export function registerOverviewRoutes(server: Server, deps: OverviewDeps): void
       const q = req.query as z.infer<typeof overviewQuery>;
       const now = deps.clock.now();
       const since = q.since ? new Date(q.since) : new Date(now.getTime() - DAY_MS);
-      // Alerts opened since, plus those opened earlier and still open (they count minutes too).
-      const [recent, open] = await Promise.all([
-        storage.alerts.list({ since, limit: MAX_ROWS }),
-        storage.alerts.list({ state: 'open', limit: MAX_ROWS }),
+      const [changes, worse, spans] = await Promise.all([
+        storage.pathChanges.countByTarget({ since }),
+        storage.pathChanges.countByTarget({ since, verdict: 'worse' }),
+        storage.alerts.spans({ since, limit: MAX_ALERTS }),
       ]);
-      const byTarget = new Map<string, Map<string, StoredAlert>>();
-      for (const a of [...recent, ...open]) {
-        const m = byTarget.get(a.targetId) ?? new Map<string, StoredAlert>();
-        m.set(a.id, a);
-        byTarget.set(a.targetId, m);
-      }
-      const rows: TargetTrouble[] = [];
-      for (const t of deps.targets()) {
-        const changes = await storage.pathChanges.forTarget(t.id, { since, limit: MAX_ROWS });
-        const alerts = [...(byTarget.get(t.id)?.values() ?? [])];
-        rows.push({
-          id: t.id,
-          name: t.name,
-          host: t.host,
-          pathChanges: changes.length,
-          worse: changes.filter(isWorse).length,
-          alerts: alerts.length,
-          openAlerts: alerts.filter((a) => a.state !== 'resolved').length,
-          minutesInAlert: minutesInAlert(alerts, since, now),
-          latency: [],
-          lastObservedAt: null,
-        });
-      }
-      rows.sort(troubleOrder);
+      const toMap = (rows: TargetCount[]) => new Map(rows.map((r) => [r.targetId, r.count]));
+      const targets = deps.targets();
+      const rows = troubleRows(targets, { changes: toMap(changes), worse: toMap(worse) }, spans, since, now);
       const shown = rows.slice(0, q.limit);
-      // Sparklines only for the rows returned: one bounded read each.
-      await Promise.all(
-        shown.map(async (r) => {
-          const obs = await storage.observations.forTarget(r.id, { limit: q.points });
-          r.latency = obs.map(latencyPoint).reverse();
-          r.lastObservedAt = obs[0]?.startedAt ?? null;
-        }),
-      );
-      return { since: since.toISOString(), until: now.toISOString(), targets: rows.length, capped: MAX_ROWS, rows: shown };
+      const byId = new Map(targets.map((t) => [t.id, t]));
+      const windows = sparkWindows(shown.map((r) => byId.get(r.id)!), q.points, now.getTime());
+      const samples = (await Promise.all(windows.map((w) => storage.observations.latencyOf(w.ids, { since: w.since, limit: w.limit })))).flat();
+      const perTarget = new Map<string, LatencySample[]>();
+      for (const s of samples) {
+        const list = perTarget.get(s.targetId) ?? [];
+        if (list.length < q.points) list.push(s);
+        perTarget.set(s.targetId, list);
+      }
+      for (const r of shown) {
+        const obs = (perTarget.get(r.id) ?? []).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+        r.latency = obs.map(latencyPoint).reverse();
+        r.lastObservedAt = obs[0]?.startedAt ?? null;
+      }
+      return { since: since.toISOString(), until: now.toISOString(), targets: rows.length, capped: spans.length >= MAX_ALERTS ? MAX_ALERTS : null, rows: shown };
     },
   });
 }

@@ -20,6 +20,9 @@ import {
   type StoredRouteEvent,
   type TargetRepository,
   type TimeRange,
+  type AlertSpan,
+  type LatencySample,
+  type TargetCount,
 } from '../repositories.js';
 import {
   createClient,
@@ -354,6 +357,19 @@ export class MongoStore implements Storage, Service {
               .toArray()
           ).map((d) => toModel<PathObservation>(d)),
         ),
+      latencyOf: (targetIds, range) =>
+        this.read(async (db) =>
+          targetIds.length
+            ? (
+                await db
+                  .collection(coll)
+                  .find({ targetId: { $in: [...targetIds] }, ...rangeFilter(range) }, { projection: { _id: 0, targetId: 1, startedAt: 1, rtt: 1, loss: 1 } })
+                  .sort({ at: -1 })
+                  .limit(range.limit ?? 10_000)
+                  .toArray()
+              ).map((d) => ({ targetId: String(d.targetId), startedAt: String(d.startedAt), rtt: (d.rtt ?? null) as LatencySample['rtt'], loss: Number(d.loss) }))
+            : [],
+        ),
       latest: (targetId) =>
         this.read(async (db) => {
           const d = await db.collection(coll).find({ targetId }).sort({ at: -1 }).limit(1).next();
@@ -407,6 +423,17 @@ export class MongoStore implements Storage, Service {
           if (q.targetId) filter.targetId = q.targetId;
           return (await db.collection(coll).find(filter).sort({ at: -1 }).limit(q.limit ?? 500).toArray()).map(fromDoc);
         }),
+      spans: (q) =>
+        this.read(async (db) => {
+          // resolvedAt is an ISO string: ISO strings of one format compare as their times do.
+          const filter = { $or: [{ at: { $gte: q.since } }, { state: { $in: ['open', 'updated'] } }, { resolvedAt: { $gte: q.since.toISOString() } }] };
+          const docs = await db
+            .collection(coll)
+            .find(filter, { projection: { targetId: 1, state: 1, openedAt: 1, resolvedAt: 1 } })
+            .limit(q.limit ?? 50_000)
+            .toArray();
+          return docs.map((d): AlertSpan => ({ id: String(d._id), targetId: String(d.targetId), state: d.state as AlertSpan['state'], openedAt: String(d.openedAt), resolvedAt: (d.resolvedAt ?? null) as string | null }));
+        }),
       get: (id) =>
         this.read(async (db) => {
           const d = await db.collection<Document>(coll).findOne({ _id: id as unknown as ObjectId });
@@ -429,6 +456,13 @@ export class MongoStore implements Storage, Service {
         this.read(async (db) =>
           (await db.collection(coll).find({ targetId, ...rangeFilter(range) }).sort({ at: -1 }).limit(range.limit ?? 200).toArray()).map(fromDoc),
         ),
+      countByTarget: (q) =>
+        this.read(async (db) => {
+          // $match + $group with $sum only: what FerretDB 1.x aggregates (no $cond, so one call per verdict).
+          const match: Document = { ...rangeFilter(q), ...(q.verdict ? { 'verdict.verdict': q.verdict } : {}) };
+          const rows = await db.collection(coll).aggregate([{ $match: match }, { $group: { _id: '$targetId', count: { $sum: 1 } } }]).toArray();
+          return rows.map((r): TargetCount => ({ targetId: String(r._id), count: Number(r.count) }));
+        }),
       get: (id) =>
         this.read(async (db) => {
           const d = await db.collection<Document>(coll).findOne({ _id: id as unknown as ObjectId });

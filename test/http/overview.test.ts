@@ -1,0 +1,94 @@
+import Hapi from '@hapi/hapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { registerOverviewRoutes, sparkWindows, type OverviewTarget, type TargetTrouble } from '../../src/http/routes/overview.js';
+import { MongoStore } from '../../src/storage/mongo/store.js';
+import { uniqueDbUri } from '../helpers/mongo.js';
+import { seedOverview, targetId } from './overview-seed.js';
+
+const N = 12;
+const NOW = Date.now();
+
+/** GET /api/overview on the real store (FerretDB in CI): aggregates, not one read per target. */
+describe('GET /api/overview', () => {
+  let store: MongoStore;
+  let server: Hapi.Server;
+  const targets: OverviewTarget[] = [];
+
+  beforeAll(async () => {
+    const clock = new ManualClock(NOW);
+    store = new MongoStore({ config: parseConfig({ storage: { uri: await uniqueDbUri('overview'), connectTimeoutMs: 5000 } }, 'test', {}).storage, log: silentLogger(), clock });
+    await store.start();
+    await seedOverview(store, { targets: N + 1, runs: 4, now: NOW });
+    // t00012 has data but is no longer a target: not listed. "quiet" is a target with no data.
+    for (let i = 0; i < N; i++) targets.push({ id: targetId(i), name: targetId(i), host: '192.0.2.1', intervalSec: i % 2 ? 60 : 3600 });
+    targets.push({ id: 'quiet', name: 'quiet', host: '192.0.2.9' });
+    server = Hapi.server();
+    registerOverviewRoutes(server, { storage: store, targets: () => targets, clock });
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.stop();
+  });
+
+  const get = async (query = '') => {
+    const r = await server.inject(`/api/overview${query}`);
+    expect(r.statusCode, r.payload).toBe(200);
+    return JSON.parse(r.payload) as { since: string; targets: number; capped: number | null; rows: TargetTrouble[] };
+  };
+  const counts = (r: TargetTrouble) => [r.id, r.pathChanges, r.worse, r.alerts, r.openAlerts, r.minutesInAlert];
+
+  it('counts path changes, worse verdicts, alerts and minutes in alert of the last 24 h, most troubled first', async () => {
+    const ov = await get();
+    expect(ov.targets).toBe(N + 1);
+    expect(ov.capped).toBeNull();
+    expect(ov.rows.map(counts).slice(0, 7)).toEqual([
+      ['t00000', 2, 1, 2, 1, 60 + 1440],
+      ['t00007', 0, 0, 1, 1, 1440],
+      ['t00005', 0, 0, 1, 0, 60],
+      ['t00010', 0, 0, 1, 0, 60],
+      ['t00003', 2, 1, 0, 0, 0],
+      ['t00006', 2, 1, 0, 0, 0],
+      ['t00009', 2, 1, 0, 0, 0],
+    ]);
+    expect(ov.rows.find((r) => r.id === 'quiet')).toMatchObject({ pathChanges: 0, alerts: 0, latency: [], lastObservedAt: null });
+    expect(ov.rows.some((r) => r.id === targetId(N))).toBe(false);
+  });
+
+  it('a longer period counts the older change and the alert resolved two days ago', async () => {
+    const since = new Date(NOW - 4 * 24 * 3600_000).toISOString();
+    const ov = await get(`?since=${encodeURIComponent(since)}`);
+    const t0 = ov.rows.find((r) => r.id === 't00000')!;
+    // 4 days: the open alert since 2 days (2880 min), the 60-min one, the one open for a day three days ago.
+    expect(counts(t0)).toEqual(['t00000', 3, 2, 3, 1, 2880 + 60 + 1440]);
+  });
+
+  it('gives the shown rows their newest runs as a sparkline, oldest first, whatever their interval', async () => {
+    const ov = await get('?points=3&limit=5');
+    expect(ov.rows.length).toBe(5);
+    for (const r of ov.rows) {
+      const i = Number(r.id.slice(1));
+      expect(r.latency.map((p) => p.ms)).toEqual([i + 2, i + 1, i]);
+      expect(r.lastObservedAt).toBe(new Date(NOW - 60_000).toISOString());
+    }
+  });
+
+  it('refuses a bad period with the field named', async () => {
+    const r = await server.inject('/api/overview?since=yesterday');
+    expect(r.statusCode).toBe(400);
+    expect((JSON.parse(r.payload) as { problems: Array<{ path: string }> }).problems[0]!.path).toBe('since');
+  });
+});
+
+describe('sparkWindows', () => {
+  it('reads once per distinct interval, over about two windows of runs, never under ten minutes', () => {
+    const w = sparkWindows([{ id: 'a', intervalSec: 60 }, { id: 'b' }, { id: 'c', intervalSec: 3600 }, { id: 'd', intervalSec: 5 }], 30, 1_000_000_000);
+    expect(w.map((x) => [x.ids, (1_000_000_000 - x.since.getTime()) / 1000, x.limit])).toEqual([
+      [['a', 'b'], 3600, 180],
+      [['c'], 216_000, 90],
+      [['d'], 600, 90],
+    ]);
+  });
+});
