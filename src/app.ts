@@ -31,6 +31,9 @@ import { RetentionJob } from './storage/retention.js';
 import { Cluster } from './cluster/wiring.js';
 import { createNotifierSet, toNotifiable } from './notify/index.js';
 import { registerClusterRoutes } from './cluster/routes.js';
+import { AutoTargetService } from './autotargets/service.js';
+import { pingOnce } from './probe/ping.js';
+import { registerAutoTargetRoutes } from './http/routes/auto-targets.js';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -56,6 +59,8 @@ export class App {
   readonly exabgp: ExabgpFeed | null;
   readonly prober: ProbeService | null;
   readonly correlator: CorrelatorService | null;
+  /** Targets chosen from BGP and traffic data (needs a local prober). */
+  readonly autoTargets: AutoTargetService | null;
   /** Roles, cross-instance relay and vantage quorum (src/cluster). */
   readonly cluster: Cluster;
   readonly version = packageVersion();
@@ -163,6 +168,24 @@ export class App {
     if (this.prober && roles.ui) registerTargetRoutes(this.http.server, { prober: this.prober, storage: this.storage });
     if (!this.prober) this.telemetry.registerHealth('prober', () => ({ status: 'disabled' }));
 
+    const auto = config.autoTargets;
+    this.autoTargets = auto.enabled && this.prober
+      ? new AutoTargetService({
+          config: auto,
+          addressPolicy: config.probing.addressPolicy,
+          rib: this.rib,
+          bus: this.bus,
+          targets: this.prober,
+          marks: this.storage.autoTargetMarks,
+          reach: async (address) => (await pingOnce(address, { timeoutMs: auto.reachability.timeoutMs })).alive,
+          telemetry: this.telemetry,
+          log: componentLogger(this.log, 'autotargets'),
+          clock,
+        })
+      : null;
+    if (!this.autoTargets) this.telemetry.registerHealth('autotargets', () => ({ status: 'disabled' }));
+    if (roles.ui) registerAutoTargetRoutes(this.http.server, { autoTargets: this.autoTargets });
+
     this.correlator = config.correlation.enabled && roles.correlator
       ? new CorrelatorService({
           config: config.correlation,
@@ -200,6 +223,7 @@ export class App {
       serviceOf('ingest', () => {}, () => this.pipeline.stop()),
       ...(this.correlator ? [...this.cluster.gateServices(), this.correlator] : []),
       ...(this.prober ? [this.prober] : []),
+      ...(this.autoTargets ? [this.autoTargets] : []),
       ...this.cluster.relayServices(),
       this.http,
       serviceOf(

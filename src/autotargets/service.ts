@@ -1,0 +1,431 @@
+/**
+ * The automatic-targets service: listens to route changes (churn, prefixes of configured
+ * origin ASNs and communities, withdrawals) and traffic snapshots (flow.talkers), and at each
+ * refresh ranks the candidate prefixes (select.ts), finds a responsive address in each new one
+ * (discover.ts) and reconciles the prober's automatic targets with the choice. Pins and
+ * exclusions are users' decisions, stored (storage.autoTargetMarks) and applied at every refresh.
+ */
+import type { Logger } from 'pino';
+import type { EventBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { FlowTalkers, RouteChange, SmokeTraceEvents } from '../core/events.js';
+import type { Service } from '../core/lifecycle.js';
+import type { Telemetry } from '../core/telemetry.js';
+import type { AddressPolicy, Target } from '../probe/target.js';
+import type { LookupResult, RibRoute } from '../rib/index.js';
+import type { AutoTargetMark, AutoTargetMarkRepository } from '../storage/repositories.js';
+import { ChurnWindow } from './churn.js';
+import { parseCommunityPattern } from './community.js';
+import type { AutoTargetsConfig } from './config.js';
+import { AddressFinder, type ReachabilityProbe } from './discover.js';
+import { autoTargetId } from './ids.js';
+import { interestOf, isInteresting, type InterestRules } from './interest.js';
+import { autoLabels, pickTargets, rankCandidates, reasonsOf, type AutoReason, type PrefixCandidate, type RankedCandidate } from './select.js';
+import { TalkerBook } from './traffic.js';
+import { autoTargetInput, prefixOfAutoId } from './target-input.js';
+
+/** What the service needs of the RIB. */
+export interface AutoRib {
+  routesFor(prefix: string): RibRoute[];
+  lookup(address: string): LookupResult | null;
+  forEachPrefix(visit: (prefix: string, routes: RibRoute[]) => void): void;
+}
+
+/** What the service needs of the prober: its targets, and adding/removing automatic ones. */
+export interface AutoTargetSink {
+  list(): Target[];
+  putAuto(input: Record<string, unknown>): Promise<{ ok: true; target: Target } | { ok: false; status: number; problems: Array<{ path: string; message: string }> }>;
+  remove(id: string): Promise<{ ok: boolean }>;
+}
+
+export interface AutoTargetDeps {
+  config: AutoTargetsConfig;
+  addressPolicy: AddressPolicy;
+  rib: AutoRib;
+  bus: EventBus<SmokeTraceEvents>;
+  targets: AutoTargetSink;
+  marks: AutoTargetMarkRepository;
+  /** The reachability probe (src/probe/ping.ts in the daemon); unused with reachability.method none. */
+  reach: ReachabilityProbe;
+  telemetry: Telemetry;
+  log: Logger;
+  clock: Clock;
+}
+
+/** What a refresh did, for logs, health and the API. */
+export interface RefreshReport {
+  at: string;
+  candidates: Record<AutoReason, number>;
+  chosen: number;
+  added: string[];
+  removed: string[];
+  capped: number;
+  unusable: number;
+  probes: number;
+  /** Why it did nothing, when it did nothing. */
+  skipped?: 'marks-unavailable';
+}
+
+/** One automatic target as the API shows it. */
+export interface AutoTargetView {
+  id: string;
+  prefix: string;
+  host: string;
+  reason: string;
+  reasons: string[];
+  originAs: number | null;
+  pinned: boolean;
+  /** False when the prefix has left the RIB (only pinned targets stay then). */
+  inRib: boolean;
+  churn: number | null;
+  trafficBytes: number | null;
+  communities: string[];
+}
+
+export type MarkAction = 'pin' | 'unpin' | 'exclude' | 'unexclude' | 'delete';
+export type MarkResult = { ok: true; id: string; prefix: string } | { ok: false; status: 404 | 409 | 503; message: string };
+
+const PER_REASON_MIN = 100;
+
+export class AutoTargetService implements Service {
+  readonly name = 'autotargets';
+  private readonly churn: ChurnWindow;
+  private readonly talkers = new TalkerBook();
+  private readonly finder: AddressFinder;
+  private readonly rules: InterestRules;
+  /** Prefixes that had a route of a configured origin or community (checked again at each refresh). */
+  private readonly interesting = new Set<string>();
+  private marks: Map<string, AutoTargetMark> | null = null;
+  /** Details of the latest choice per prefix, for the API. */
+  private details = new Map<string, RankedCandidate>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private pending: NodeJS.Timeout | null = null;
+  private lastRefreshMs = Number.NEGATIVE_INFINITY;
+  private last: RefreshReport | null = null;
+  private stopped = true;
+  private readonly counters = { refreshes: 0, added: 0, removed: 0, withdrawn: 0, talkersRefused: 0, errors: 0 };
+
+  constructor(private readonly deps: AutoTargetDeps) {
+    const c = deps.config;
+    this.churn = new ChurnWindow(c.churn.windowMinutes * 60_000, c.churn.maxTrackedPrefixes);
+    this.rules = { originAsns: new Set(c.originAsns), communities: c.communities.map(parseCommunityPattern) };
+    this.finder = new AddressFinder({
+      policy: deps.addressPolicy,
+      hostOffsets: c.hints.hostOffsets,
+      candidatesPerPrefix: c.reachability.candidatesPerPrefix,
+      retryAfterMs: c.reachability.retryAfterMinutes * 60_000,
+      probe: c.reachability.method === 'none' ? null : deps.reach,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    const { bus, config, telemetry } = this.deps;
+    // Prefixes already in the RIB (the feeds may have started first); later ones arrive as route changes.
+    if (this.hasRules()) {
+      this.deps.rib.forEachPrefix((prefix, routes) => {
+        if (isInteresting(interestOf(routes, this.rules))) this.interesting.add(prefix);
+      });
+    }
+    bus.on('route.change', this.name, (c) => this.onRouteChange(c));
+    if (config.traffic.enabled) bus.on('flow.talkers', this.name, (t) => this.onTalkers(t));
+    await this.loadMarks();
+    telemetry.registerHealth(this.name, () => ({
+      status: 'up',
+      details: { ...this.counters, targets: this.current().size, trackedChurnPrefixes: this.churn.size, interestingPrefixes: this.interesting.size, trafficSources: this.talkers.sources, marksLoaded: this.marks !== null, ...this.finder.stats, lastRefresh: this.last },
+    }));
+    this.timer = setInterval(() => this.requestRefresh(), config.refreshIntervalSec * 1000);
+    this.timer.unref();
+    this.requestRefresh();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.deps.bus.off(this.name);
+    this.deps.telemetry.unregisterHealth(this.name);
+    if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
+    this.timer = this.pending = null;
+    await this.chain.catch(() => {});
+  }
+
+  /** Asks for a refresh, at most one per minRefreshGapSec (a later ask joins the pending one). */
+  requestRefresh(): void {
+    if (this.stopped || this.pending) return;
+    const wait = Math.max(0, this.lastRefreshMs + this.deps.config.minRefreshGapSec * 1000 - this.deps.clock.nowMs());
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      void this.refresh().catch((err: unknown) => {
+        this.counters.errors++;
+        this.deps.log.error({ err }, 'auto-target refresh failed');
+      });
+    }, wait);
+    this.pending.unref();
+  }
+
+  /** Re-ranks and reconciles now (serialized with other changes). */
+  refresh(): Promise<RefreshReport> {
+    return this.serial(() => this.doRefresh());
+  }
+
+  /** The automatic targets with why they were chosen, and the excluded prefixes. */
+  view(): { targets: AutoTargetView[]; excluded: AutoTargetMark[]; lastRefresh: RefreshReport | null } {
+    const targets = [...this.current()].map(([prefix, t]) => {
+      const d = this.details.get(prefix);
+      const origin = Number(t.labels.originAs);
+      return {
+        id: t.id,
+        prefix,
+        host: t.host,
+        reason: t.labels.auto ?? 'unknown',
+        reasons: (t.labels.reasons ?? '').split(',').filter(Boolean),
+        originAs: Number.isInteger(origin) ? origin : null,
+        pinned: this.marks?.get(prefix)?.mark === 'pinned',
+        inRib: this.deps.rib.routesFor(prefix).length > 0,
+        churn: d?.churn ?? null,
+        trafficBytes: d?.traffic?.bytes ?? null,
+        communities: d?.communities ?? [],
+      };
+    });
+    const excluded = [...(this.marks?.values() ?? [])].filter((m) => m.mark === 'excluded');
+    return { targets, excluded, lastRefresh: this.last };
+  }
+
+  /** A user's pin, unpin, exclude, unexclude or delete of an automatic target (by target id). */
+  mark(id: string, action: MarkAction): Promise<MarkResult> {
+    return this.serial(() => this.doMark(id, action));
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private onRouteChange(c: RouteChange): void {
+    const prefix = c.event.prefix;
+    if (this.deps.config.churn.enabled) this.churn.record(prefix, this.deps.clock.nowMs());
+    if (c.event.type === 'announce' && this.hasRules() && !this.interesting.has(prefix) && isInteresting(interestOf([{ attributes: c.event }], this.rules))) {
+      this.interesting.add(prefix);
+    }
+    if (c.change === 'withdraw' && this.current().has(prefix) && this.deps.rib.routesFor(prefix).length === 0 && this.marks?.get(prefix)?.mark !== 'pinned') {
+      void this.serial(() => this.dropWithdrawn(prefix)).catch((err: unknown) => this.deps.log.error({ err, prefix }, 'auto-target removal failed'));
+    }
+  }
+
+  private onTalkers(t: FlowTalkers): void {
+    const refused = this.talkers.put(t, this.deps.clock.nowMs());
+    if (refused > 0) {
+      this.counters.talkersRefused += refused;
+      this.deps.telemetry.rejected(this.name, 'bad-talker', refused);
+    }
+  }
+
+  // ------------------------------------------------------------------ work (serialized)
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private hasRules(): boolean {
+    return this.rules.originAsns.size > 0 || this.rules.communities.length > 0;
+  }
+
+  /** The prober's automatic targets by prefix. */
+  private current(): Map<string, Target> {
+    const out = new Map<string, Target>();
+    for (const t of this.deps.targets.list()) {
+      if (t.source !== 'auto') continue;
+      const prefix = t.labels.prefix ?? prefixOfAutoId(t.id);
+      if (prefix) out.set(prefix, t);
+    }
+    return out;
+  }
+
+  private async loadMarks(): Promise<boolean> {
+    if (this.marks) return true;
+    try {
+      this.marks = new Map((await this.deps.marks.list()).map((m) => [m.prefix, m]));
+      return true;
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'auto-target pins and exclusions unavailable; refresh waits for storage');
+      return false;
+    }
+  }
+
+  private async dropWithdrawn(prefix: string): Promise<void> {
+    const t = this.current().get(prefix);
+    if (!t || this.deps.rib.routesFor(prefix).length > 0 || this.marks?.get(prefix)?.mark === 'pinned') return;
+    await this.deps.targets.remove(t.id);
+    this.counters.withdrawn++;
+    this.deps.log.info({ prefix, target: t.id }, 'auto target removed: prefix withdrawn');
+  }
+
+  private candidates(nowMs: number): Map<string, PrefixCandidate> {
+    const { config, rib } = this.deps;
+    const out = new Map<string, PrefixCandidate>();
+    const entry = (prefix: string, routes: RibRoute[]): PrefixCandidate => {
+      let c = out.get(prefix);
+      if (!c) {
+        const i = interestOf(routes, this.rules);
+        c = { prefix, originAs: i.originAs, matchedOrigin: i.matchedOrigin, communities: i.communities };
+        out.set(prefix, c);
+      }
+      return c;
+    };
+    for (const prefix of [...this.interesting]) {
+      const routes = rib.routesFor(prefix);
+      const c = routes.length ? entry(prefix, routes) : null;
+      if (!c || (c.matchedOrigin === null && c.communities?.length === 0)) this.interesting.delete(prefix);
+    }
+    if (config.churn.enabled) {
+      const counts = [...this.churn.counts(nowMs)].filter(([, n]) => n >= config.churn.minChanges).sort((a, b) => b[1] - a[1]);
+      // Only the busiest are looked up in the RIB: enough to fill the list after caps and misses.
+      for (const [prefix, n] of counts.slice(0, this.perReason() * 4)) {
+        const routes = rib.routesFor(prefix);
+        if (routes.length) entry(prefix, routes).churn = n;
+      }
+    }
+    if (config.traffic.enabled) {
+      const traffic = this.talkers.byPrefix((a) => rib.lookup(a)?.prefix ?? null, nowMs, config.traffic.maxAgeMinutes * 60_000);
+      for (const [prefix, t] of traffic) entry(prefix, rib.routesFor(prefix)).traffic = t;
+    }
+    return out;
+  }
+
+  private perReason(): number {
+    return Math.max(PER_REASON_MIN, this.deps.config.maxTargets * 10);
+  }
+
+  private async doRefresh(): Promise<RefreshReport> {
+    const { config, clock, log } = this.deps;
+    const nowMs = clock.nowMs();
+    this.lastRefreshMs = nowMs;
+    const empty = { churn: 0, traffic: 0, 'origin-as': 0, community: 0 };
+    if (!(await this.loadMarks()) || this.marks === null) {
+      this.last = { at: clock.now().toISOString(), candidates: empty, chosen: 0, added: [], removed: [], capped: 0, unusable: 0, probes: 0, skipped: 'marks-unavailable' };
+      return this.last;
+    }
+    const marks = this.marks;
+    const candidates = this.candidates(nowMs);
+    const excluded = new Set([...marks.values()].filter((m) => m.mark === 'excluded').map((m) => m.prefix));
+    const ranked = rankCandidates(candidates.values(), { minChurn: config.churn.minChanges, excluded, perOriginAsMax: config.perOriginAsMax, perReason: this.perReason() });
+    const current = this.current();
+    const pinned = await this.pinnedChoices(current, ranked, marks);
+    this.finder.beginRound(config.reachability.maxProbesPerRefresh);
+    const hosts = new Map<string, string>();
+    let probes = 0;
+    const pick = await pickTargets(ranked, pinned, { maxTargets: config.maxTargets, perOriginAsMax: config.perOriginAsMax }, async (c) => {
+      const existing = current.get(c.prefix);
+      if (existing) return hosts.set(c.prefix, existing.host), true;
+      const hints = [...(config.hints.prefixes[c.prefix] ?? []), ...(c.traffic?.addresses ?? [])];
+      const found = await this.finder.find(c.prefix, hints, nowMs);
+      probes += found.probes;
+      if (found.ok) hosts.set(c.prefix, found.address);
+      return found.ok;
+    });
+    const added: string[] = [];
+    const removed: string[] = [];
+    const chosen = new Set(pick.chosen.map((c) => c.prefix));
+    for (const [prefix, t] of current) {
+      if (chosen.has(prefix) || this.stopped) continue;
+      await this.deps.targets.remove(t.id);
+      removed.push(t.id);
+    }
+    for (const c of pick.chosen) {
+      if (this.stopped) break;
+      const existing = current.get(c.prefix);
+      const labels = c.pinned && existing ? existing.labels : autoLabels(c);
+      const host = existing?.host ?? hosts.get(c.prefix);
+      if (host === undefined || (existing && sameLabels(existing.labels, labels))) continue;
+      const r = await this.deps.targets.putAuto(autoTargetInput(c.prefix, host, labels, config.target));
+      if (!r.ok) {
+        this.counters.errors++;
+        log.warn({ prefix: c.prefix, problems: r.problems }, 'auto target refused');
+      } else if (!existing) added.push(r.target.id);
+    }
+    this.details = new Map([...pick.chosen].map((c) => [c.prefix, c]));
+    const counts = { ...empty };
+    for (const c of candidates.values()) for (const r of reasonsOf(c, config.churn.minChanges)) counts[r]++;
+    this.counters.refreshes++;
+    this.counters.added += added.length;
+    this.counters.removed += removed.length;
+    this.last = { at: clock.now().toISOString(), candidates: counts, chosen: pick.chosen.length, added, removed, capped: pick.capped, unusable: pick.unusable, probes };
+    if (added.length || removed.length) log.info({ added: added.length, removed: removed.length, chosen: pick.chosen.length, probes }, 'auto targets refreshed');
+    return this.last;
+  }
+
+  /** Pinned prefixes that still have their target; a pin whose target was deleted elsewhere is dropped. */
+  private async pinnedChoices(current: Map<string, Target>, ranked: RankedCandidate[], marks: Map<string, AutoTargetMark>): Promise<RankedCandidate[]> {
+    const out: RankedCandidate[] = [];
+    const byPrefix = new Map(ranked.map((r) => [r.prefix, r]));
+    for (const m of [...marks.values()]) {
+      if (m.mark !== 'pinned') continue;
+      const t = current.get(m.prefix);
+      if (!t) {
+        await this.deps.marks.remove(m.prefix);
+        marks.delete(m.prefix);
+        continue;
+      }
+      const origin = Number(t.labels.originAs);
+      out.push(
+        byPrefix.get(m.prefix) ?? {
+          prefix: m.prefix,
+          originAs: Number.isInteger(origin) ? origin : null,
+          reason: (t.labels.auto ?? 'churn') as AutoReason,
+          reasons: (t.labels.reasons ?? '').split(',').filter(Boolean) as AutoReason[],
+        },
+      );
+    }
+    return out;
+  }
+
+  private async doMark(id: string, action: MarkAction): Promise<MarkResult> {
+    const prefix = prefixOfAutoId(id);
+    if (prefix === null || autoTargetId(prefix) !== id) return { ok: false, status: 404, message: `"${id}" is not an automatic target id` };
+    if (!(await this.loadMarks()) || this.marks === null) return { ok: false, status: 503, message: 'storage unavailable: pins and exclusions cannot be read' };
+    const marks = this.marks;
+    const target = this.current().get(prefix);
+    const mark = marks.get(prefix);
+    const since = this.deps.clock.now().toISOString();
+    switch (action) {
+      case 'pin':
+        if (!target) return { ok: false, status: 404, message: `no automatic target "${id}"` };
+        await this.setMark({ prefix, targetId: id, mark: 'pinned', since });
+        break;
+      case 'unpin':
+        if (mark?.mark !== 'pinned') return { ok: false, status: 409, message: `"${id}" is not pinned` };
+        await this.clearMark(prefix);
+        break;
+      case 'exclude':
+        await this.setMark({ prefix, targetId: id, mark: 'excluded', since });
+        if (target) await this.deps.targets.remove(target.id);
+        break;
+      case 'unexclude':
+        if (mark?.mark !== 'excluded') return { ok: false, status: 404, message: `"${id}" is not excluded` };
+        await this.clearMark(prefix);
+        break;
+      case 'delete':
+        if (!target) return { ok: false, status: 404, message: `no automatic target "${id}"` };
+        if (mark) await this.clearMark(prefix);
+        await this.deps.targets.remove(target.id);
+        break;
+    }
+    this.deps.log.info({ target: id, prefix, action }, 'auto target marked');
+    return { ok: true, id, prefix };
+  }
+
+  private async setMark(m: AutoTargetMark): Promise<void> {
+    await this.deps.marks.put(m);
+    this.marks?.set(m.prefix, m);
+  }
+
+  private async clearMark(prefix: string): Promise<void> {
+    await this.deps.marks.remove(prefix);
+    this.marks?.delete(prefix);
+  }
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
