@@ -149,6 +149,21 @@ const probingSchema = z
         maxInFlight: positiveInt.max(10_000).default(200),
       })
       .prefault({}),
+    /**
+     * Path MTU per target, on its own schedule (src/probe/pmtu): tracepath, or scamper's PMTUD
+     * (`trace -M`, udp-paris; sees an MTU rise at once, where tracepath waits for the kernel's
+     * cached PMTU to expire, net.ipv4.route.mtu_expires). Off by default: it sends full-size packets.
+     */
+    pmtu: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        tool: z.enum(['tracepath', 'scamper']).default('tracepath'),
+        intervalSec: z.number().int().min(10).max(86_400).default(600),
+        timeoutSec: z.number().int().min(1).max(600).default(30),
+        /** PMTU runs at once (their own limit, apart from the traceroutes'). */
+        concurrency: z.number().int().min(1).max(64).default(2),
+      })
+      .prefault({}),
     /** Which destinations targets may have (config, API, and every DNS resolution). */
     addressPolicy: addressPolicySchema.prefault({}),
     /** Targets from the configuration (the API adds more; these cannot be changed through it). */
