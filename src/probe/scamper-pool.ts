@@ -30,6 +30,7 @@ import { isParseError } from './parsers/errors.js';
 import { parseScamperJson } from './parsers/scamper-json.js';
 import { ControlFramingError, ControlReader, dataHeader, type ControlMessage } from './scamper/control.js';
 import { MAX_USERID, traceCommandLine, type ScamperTraceRequest } from './scamper/command.js';
+import { SCAMPER_GLOBAL_OPTIONS } from './tools/args.js';
 import { RequestError, type ProbeRequest } from './tools/request.js';
 import { failedObservation } from './tools/run.js';
 import type { PathObservation } from './types.js';
@@ -234,7 +235,7 @@ export class ScamperPool {
     rmSync(sockPath, { force: true });
     const binary = this.opts.binary ?? 'scamper';
     this.stderrTail = '';
-    const child = spawn(binary, ['-U', sockPath, '-p', String(this.opts.pps)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(binary, [...SCAMPER_GLOBAL_OPTIONS, '-U', sockPath, '-p', String(this.opts.pps)], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     this.counts.starts++;
     child.stderr?.setEncoding('utf8');

@@ -50,6 +50,9 @@ describe.skipIf(!hasScamper)('ScamperPool (real scamper, loopback)', () => {
     ['127.0.0.1', 'icmp-paris'],
     ['::1', 'icmp-paris'],
     ['127.0.0.1', 'udp-paris'],
+    // tcp to a local IPv4 address is answered only because the pool runs scamper with -O rawtcp.
+    ['127.0.0.1', 'tcp'],
+    ['::1', 'tcp'],
   ] as const)('traces %s with %s: one hop, reached', async (address, method) => {
     const p = pool();
     const obs = await p.trace(req(address, { method, targetName: 'lo' }), { timeoutMs: 10_000 });

@@ -63,8 +63,26 @@ export function scamperTraceCommand(req: ProbeRequest): string {
   return ['trace', '-P', method, '-q', String(req.probesPerHop), '-w', wholeSeconds(req.waitSec), '-m', String(req.maxHops), ...firstTtl('-f', req), ...port].join(' ');
 }
 
+/**
+ * `-O rawtcp`: scamper 20211212 sends IPv4 TCP probes through a datalink
+ * (AF_PACKET) socket by default. A frame injected that way on the way to an
+ * address of this host is received like one from the wire, with no route
+ * attached, so the kernel's input route lookup drops it as martian before TCP
+ * sees it (127.0.0.1: drop reason IP_LOCALNET; an address of one of our own
+ * interfaces: IP_LOCAL_SOURCE), and no RST ever comes: a tcp trace of a local
+ * address stopped at HOPLIMIT with no reply. Observed on Linux 6.18 with
+ * `perf record -e skb:kfree_skb` (stack packet_sendmsg -> ... -> ip_rcv_finish_core),
+ * tshark on lo (SYNs, no RST, while traceroute -T and tcptraceroute, which send
+ * through raw IP sockets, got theirs) and strace (AF_PACKET only without the
+ * option, plus SOCK_RAW/IPPROTO_RAW with it). rawtcp sends IPv4 TCP through an
+ * IPPROTO_RAW socket, which the kernel routes like any local packet; remote
+ * hops trace the same either way (checked over a veth router in namespaces).
+ * IPv6 TCP and the other methods are unaffected by the option.
+ */
+export const SCAMPER_GLOBAL_OPTIONS: readonly string[] = ['-O', 'rawtcp'];
+
 export function scamperArgs(req: ProbeRequest): string[] {
-  return ['-O', 'json', '-c', scamperTraceCommand(req), '-i', req.address];
+  return ['-O', 'json', ...SCAMPER_GLOBAL_OPTIONS, '-c', scamperTraceCommand(req), '-i', req.address];
 }
 
 /** scamper for many targets at a packets-per-second budget: -i takes several addresses. */
@@ -75,7 +93,7 @@ export function scamperBatchArgs(reqs: readonly ProbeRequest[], pps: number): st
   for (const r of reqs) {
     if (scamperTraceCommand(r) !== command) throw new RequestError('BAD_OPTION', 'all requests of one scamper batch must share the trace options');
   }
-  return ['-O', 'json', '-p', String(pps), '-c', command, '-i', ...reqs.map((r) => r.address)];
+  return ['-O', 'json', ...SCAMPER_GLOBAL_OPTIONS, '-p', String(pps), '-c', command, '-i', ...reqs.map((r) => r.address)];
 }
 
 /** tracepath (iputils): path MTU; one probe per line, no -q. */

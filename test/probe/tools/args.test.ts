@@ -13,8 +13,8 @@ describe('argument arrays', () => {
     { name: 'mtr raw tcp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'tcp', port: 22, mtrFormat: 'raw' }, want: ['--raw', '-n', '-4', '-T', '-P', '22', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
     { name: 'mtr udp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'udp' }, want: ['--json', '-n', '-4', '-u', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
     { name: 'tcptraceroute (port after host: its grammar)', fn: tcptracerouteArgs, req: { ...base, tool: 'tcptraceroute', method: 'tcp', waitSec: 0.5, port: 443 }, want: ['-n', '-q', '3', '-w', '1', '-m', '30', '192.0.2.9', '443'] },
-    { name: 'scamper icmp-paris', fn: scamperArgs, req: { ...base, tool: 'scamper', method: 'icmp-paris' }, want: ['-O', 'json', '-c', 'trace -P icmp-paris -q 3 -w 2 -m 30', '-i', '192.0.2.9'] },
-    { name: 'scamper tcp port', fn: scamperArgs, req: { ...base, tool: 'scamper', method: 'tcp', port: 443, firstTtl: 3 }, want: ['-O', 'json', '-c', 'trace -P tcp -q 3 -w 2 -m 30 -f 3 -d 443', '-i', '192.0.2.9'] },
+    { name: 'scamper icmp-paris', fn: scamperArgs, req: { ...base, tool: 'scamper', method: 'icmp-paris' }, want: ['-O', 'json', '-O', 'rawtcp', '-c', 'trace -P icmp-paris -q 3 -w 2 -m 30', '-i', '192.0.2.9'] },
+    { name: 'scamper tcp port', fn: scamperArgs, req: { ...base, tool: 'scamper', method: 'tcp', port: 443, firstTtl: 3 }, want: ['-O', 'json', '-O', 'rawtcp', '-c', 'trace -P tcp -q 3 -w 2 -m 30 -f 3 -d 443', '-i', '192.0.2.9'] },
     { name: 'tracepath', fn: tracepathArgs, req: { ...base, tool: 'tracepath' }, want: ['-4', '-n', '-m', '30', '192.0.2.9'] },
   ] as { name: string; fn: (r: ProbeRequest) => string[]; req: ProbeRequest; want: string[] }[])('$name', ({ fn, req, want }) => {
     expect(fn(req)).toEqual(want);
@@ -23,7 +23,7 @@ describe('argument arrays', () => {
 
   it('scamper batch: one command, -p budget, every address after -i', () => {
     const reqs = [{ ...base, tool: 'scamper', method: 'udp-paris' }, { ...base, tool: 'scamper', method: 'udp-paris', address: '192.0.2.10' }] as ProbeRequest[];
-    expect(scamperBatchArgs(reqs, 50)).toEqual(['-O', 'json', '-p', '50', '-c', 'trace -P udp-paris -q 3 -w 2 -m 30', '-i', '192.0.2.9', '192.0.2.10']);
+    expect(scamperBatchArgs(reqs, 50)).toEqual(['-O', 'json', '-O', 'rawtcp', '-p', '50', '-c', 'trace -P udp-paris -q 3 -w 2 -m 30', '-i', '192.0.2.9', '192.0.2.10']);
     expect(() => scamperBatchArgs([reqs[0] as ProbeRequest, { ...base, tool: 'scamper', method: 'tcp' }], 50)).toThrow(/share the trace options/);
     expect(() => scamperBatchArgs(reqs, 0)).toThrow(RequestError);
   });

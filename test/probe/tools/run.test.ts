@@ -36,6 +36,10 @@ const REAL: { name: string; req: ProbeRequest; bin: string }[] = [
   { name: 'tcptraceroute v4', req: { ...v4, tool: 'tcptraceroute', method: 'tcp' }, bin: 'tcptraceroute' },
   { name: 'scamper icmp-paris v4', req: { ...v4, tool: 'scamper', method: 'icmp-paris' }, bin: 'scamper' },
   { name: 'scamper icmp-paris v6', req: { ...v6, tool: 'scamper', method: 'icmp-paris' }, bin: 'scamper' },
+  { name: 'scamper udp-paris v4', req: { ...v4, tool: 'scamper', method: 'udp-paris' }, bin: 'scamper' },
+  // Reached on IPv4 loopback only thanks to -O rawtcp (see SCAMPER_GLOBAL_OPTIONS in args.ts).
+  { name: 'scamper tcp v4 (RST from a closed port)', req: { ...v4, tool: 'scamper', method: 'tcp', port: 9 }, bin: 'scamper' },
+  { name: 'scamper tcp v6 (RST from a closed port)', req: { ...v6, tool: 'scamper', method: 'tcp', port: 9 }, bin: 'scamper' },
   { name: 'tracepath v4', req: { ...v4, tool: 'tracepath' }, bin: 'tracepath' },
   { name: 'tracepath v6', req: { ...v6, tool: 'tracepath' }, bin: 'tracepath' },
 ];
