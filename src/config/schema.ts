@@ -5,6 +5,7 @@ import { addressPolicySchema, checkAddressPolicy, ipFamily, targetSchema } from 
 import { DEFAULT_POLICY, type JudgePolicy } from '../correlate/policy.js';
 import { notifySchema } from '../notify/config.js';
 import { autoTargetsSchema } from '../autotargets/config.js';
+import { flowsSchema } from '../flows/config.js';
 
 /**
  * The one configuration schema. Types are inferred from it; every default lives
@@ -274,6 +275,8 @@ export const configSchema = z.strictObject({
   cluster: clusterSchema.prefault({}),
   /** Targets chosen from BGP (churn, origin ASNs, communities) and traffic data (src/autotargets). */
   autoTargets: autoTargetsSchema.prefault({}),
+  /** Top destination hosts from flow data (CSV/JSON lists, nfacctd's JSON print output; src/flows). */
+  flows: flowsSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
