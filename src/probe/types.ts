@@ -19,6 +19,11 @@ export interface ProbeReply {
   annotation?: string;
   /** IP TTL of the reply (scamper), useful for spotting asymmetric return paths. */
   replyTtl?: number;
+  /**
+   * Path MTU the tool learnt with this reply: tracepath's "pmtu N" (the replying router could not
+   * forward a bigger packet: ICMP fragmentation needed / packet too big), scamper -M's "[mtu: N]".
+   */
+  pmtu?: number;
 }
 
 export interface MplsLabel {

@@ -12,6 +12,8 @@
  * local MTU. pathMtu = the Resume line's pmtu, else the last "pmtu N" seen.
  * tracepath does not print the target: pass opts.target to judge "reached"
  * by address; the "reached" keyword alone also means reached.
+ * A reply line with "pmtu N" keeps N on its probe (that router sent the ICMP
+ * "fragmentation needed" / "packet too big"); "!H", "!N", ... stay as annotations.
  */
 import { ParseError } from './errors.js';
 import { buildObservation, hopFromProbes, normalizeIp, numberedLines, type ParseOptions } from './observation.js';
@@ -54,10 +56,13 @@ export function parseTracepath(text: string, opts: ParseOptions = {}): PathObser
     const probe: ProbeReply = { ip, rttMs: Number(r[3]) };
     if (r[2] !== undefined) probe.name = r[1] as string;
     const tail = (r[4] as string).trim();
+    const hopMtu = /\bpmtu (\d+)/.exec(tail);
+    if (hopMtu) probe.pmtu = Number(hopMtu[1]);
+    const bang = /(?:^|\s)(![A-Za-z]|!<\d+>)/.exec(tail);
     if (/\breached\b/.test(tail)) {
       reachedByTool = true;
       probe.annotation = 'reached';
-    }
+    } else if (bang) probe.annotation = bang[1] as string;
     probes.push(probe);
   }
   if (byTtl.size === 0) throw new ParseError('NO_HOPS', 0, 'no hop lines in tracepath output');

@@ -63,7 +63,7 @@ const BINARY: Record<ProbeTool, string> = {
   tracepath: 'tracepath',
 };
 
-type Parser = (text: string, opts: ParseOptions) => PathObservation;
+export type Parser = (text: string, opts: ParseOptions) => PathObservation;
 
 function parserFor(req: ProbeRequest): Parser {
   switch (req.tool) {
@@ -143,6 +143,18 @@ export async function runProbe(req: ProbeRequest, opts: RunOptions): Promise<Pat
     if (e instanceof RequestError) return failedObservation(req, 'BAD_REQUEST', `${e.code}: ${e.message}`, startedAt, 0, vantage);
     throw e;
   }
+  return execAndParse(req, args, parserFor(req), opts, started);
+}
+
+/**
+ * Runs the tool with the given (validated) argv and parses its stdout; the
+ * failure codes of runProbe. Shared with the path MTU runs (src/probe/pmtu),
+ * whose argv and parser differ from the traceroute adapters'.
+ */
+export async function execAndParse(req: ProbeRequest, args: string[], parse: Parser, opts: RunOptions, started: Date): Promise<PathObservation> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = started.toISOString();
+  const vantage = opts.vantage ?? 'cli';
   const binary = opts.binary ?? BINARY[req.tool];
   const exec = opts.execaImpl ?? (execa as unknown as ExecaLike);
   const result = await exec(binary, args, execOptions(opts));
@@ -150,7 +162,7 @@ export async function runProbe(req: ProbeRequest, opts: RunOptions): Promise<Pat
   const outcome = classifyExec(req.tool, binary, result, opts.timeoutMs);
   if (!outcome.ok) return failedObservation(req, outcome.code as string, outcome.message as string, startedAt, durationMs, vantage);
   try {
-    const obs = parserFor(req)(outcome.stdout, {
+    const obs = parse(outcome.stdout, {
       target: { name: req.targetName ?? req.address, address: req.address },
       method: req.method,
       vantage,

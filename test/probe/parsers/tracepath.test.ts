@@ -35,6 +35,38 @@ describe('parseTracepath', () => {
     expect(obs.hops[0]?.probes[0]).toEqual({ ip: '192.0.2.1', rttMs: 0.512, name: 'gw.example' });
   });
 
+  it('namespace recordings at MTU 1500, IPv4 and IPv6', () => {
+    for (const [file, address] of [['pmtu/tracepath-1500.txt', '10.98.2.2'], ['pmtu/tracepath6-1500.txt', '2001:db8:98:2::2']] as const) {
+      const obs = parseTracepath(fixture(file), { target: { address } });
+      expect(obs).toMatchObject({ reached: true, pathMtu: 1500 });
+      expect(obs.hops.flatMap((h) => h.probes).some((p) => p.pmtu !== undefined)).toBe(false);
+    }
+  });
+
+  it('namespace recording, first run after the link went to 1400: the router\'s "pmtu 1400" reply kept on its probe', () => {
+    for (const [file, router, address] of [
+      ['pmtu/tracepath-1400-found.txt', '10.98.1.1', '10.98.2.2'],
+      ['pmtu/tracepath6-1400-found.txt', '2001:db8:98:1::1', '2001:db8:98:2::2'],
+    ] as const) {
+      const obs = parseTracepath(fixture(file), { target: { address } });
+      expect(obs).toMatchObject({ reached: true, pathMtu: 1400 });
+      expect(obs.hops[1]?.probes[0]).toMatchObject({ ip: router, pmtu: 1400 });
+      expect(obs.hops[1]?.probes[1]).toMatchObject({ ip: address, annotation: 'reached' });
+    }
+  });
+
+  it('namespace recording with the kernel\'s cached PMTU: 1400 from [LOCALHOST], no router reply carries it', () => {
+    const obs = parseTracepath(fixture('pmtu/tracepath-1400-cached.txt'), { target: { address: '10.98.2.2' } });
+    expect(obs).toMatchObject({ reached: true, pathMtu: 1400, signature: '10.98.1.1|10.98.2.2' });
+    expect(obs.hops.flatMap((h) => h.probes).some((p) => p.pmtu !== undefined)).toBe(false);
+  });
+
+  it('namespace recording of an absent host: !H kept, not reached', () => {
+    const obs = parseTracepath(fixture('pmtu/tracepath-unreached.txt'), { target: { address: '10.98.2.99' } });
+    expect(obs).toMatchObject({ reached: false, pathMtu: 1400 });
+    expect(obs.hops[1]?.probes[0]).toEqual({ ip: '10.98.1.1', rttMs: 1992.088, annotation: '!H' });
+  });
+
   it.each([
     { text: 'tracepath: 192.0.2.1: Name or service not known', code: 'UNEXPECTED_LINE' },
     { text: ' 1:  not an address here', code: 'BAD_TOKEN' },
