@@ -122,6 +122,8 @@ export class AutoTargetService implements Service {
   async start(): Promise<void> {
     this.stopped = false;
     const { bus, config, telemetry } = this.deps;
+    // The first refresh comes minRefreshGapSec after start, so the feeds have a moment to fill the RIB.
+    this.lastRefreshMs = this.deps.clock.nowMs();
     // Prefixes already in the RIB (the feeds may have started first); later ones arrive as route changes.
     if (this.hasRules()) {
       this.deps.rib.forEachPrefix((prefix, routes) => {
