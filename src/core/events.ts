@@ -1,5 +1,6 @@
 import type { AnnounceEvent, AsPathElement, RouteEvent, WithdrawEvent } from '../../bgp/types.js';
 import type { PathObservation } from '../probe/types.js';
+import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { Alert } from '../correlate/alerts.js';
 import type { PathChangeRecord, StoredAlert } from '../storage/repositories.js';
 
@@ -54,6 +55,8 @@ export interface SmokeTraceEvents {
   'route.change': RouteChange;
   'probe.request': ProbeRequest;
   'observation': PathObservation;
+  /** One path MTU measurement of a target (probing.pmtu), failed ones included. */
+  'path.mtu': PmtuMeasurement;
   'storage.state': StorageStateEvent;
   /** An alert opened, updated or resolved (as stored). */
   alert: { action: 'open' | 'update' | 'resolve'; alert: StoredAlert };
