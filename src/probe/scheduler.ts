@@ -15,7 +15,7 @@
  * it gets an AbortSignal and its own timeoutMs; the scheduler aborts the
  * signal at the timeout and, if the run still has not settled after a grace
  * period, considers it finished (counted as abandoned) and frees its slot.
- * Nothing thrown by the run, the resolver or onObservation escapes.
+ * Nothing thrown by the run, the resolver, prepare or onObservation escapes.
  */
 import cron from 'node-cron';
 import type { Clock } from '../core/clock.js';
@@ -56,6 +56,11 @@ export interface SchedulerLogger {
 export interface SchedulerOptions {
   clock: Clock;
   run: RunFn;
+  /**
+   * Turns a finished run's observation into the one that is published (the daemon gives it
+   * its id and the RIB annotation): onObservation and runNow get what it returns. Default: as is.
+   */
+  prepare?: (obs: PathObservation, info: { target: Target; reason: RunReason }) => PathObservation;
   onObservation: (obs: PathObservation, info: { target: Target; reason: RunReason }) => void;
   concurrency: { global: number; perTool: Partial<Record<TargetTool, number>> };
   /** Each gap between two scheduled runs is intervalSec × (1 ± jitterPct/100); 0..50. */
@@ -357,12 +362,19 @@ export class ProbeScheduler {
       run.settle(refusal(run.cancelled, `run cancelled: ${run.cancelled}`));
       return;
     }
+    const info = { target: run.target, reason: run.reason };
+    let published = observation;
     try {
-      this.opts.onObservation(observation, { target: run.target, reason: run.reason });
+      if (this.opts.prepare) published = this.opts.prepare(observation, info);
+    } catch (err) {
+      this.opts.log?.error({ target: run.target.id, err }, 'observation preparation failed');
+    }
+    try {
+      this.opts.onObservation(published, info);
     } catch (err) {
       this.opts.log?.error({ target: run.target.id, err }, 'observation consumer failed');
     }
-    run.settle({ ok: true, observation });
+    run.settle({ ok: true, observation: published });
   }
 
   private cancel(run: ActiveRun, code: RunNowRefusal, message: string): Promise<RunEnd> {

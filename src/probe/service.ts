@@ -52,7 +52,8 @@ export class ProbeService implements Service {
       clock,
       run: (target, ctx) => this.run(target, ctx),
       resolve: (target, signal) => resolveTarget(target, config.addressPolicy, { signal }),
-      onObservation: (obs, info) => this.record(obs, info.target),
+      prepare: (obs, info) => this.prepare(obs, info.target),
+      onObservation: (obs) => this.publish(obs),
       concurrency: pooled ? poolConcurrency(config) : config.concurrency,
       jitterPct: config.jitterPct,
       vantage,
@@ -185,14 +186,18 @@ export class ProbeService implements Service {
     return obs;
   }
 
-  /** Every finished run, failed ones included: annotated, stored, published. */
-  private record(obs: PathObservation, target: Target): void {
+  /** Every finished run, failed ones included: its id, target and labels, and the RIB annotation. */
+  private prepare(obs: PathObservation, target: Target): PathObservation {
     // The id is given here (24 hex digits, a valid ObjectId text) so that verdicts can cite observations before they are written.
     const labelled = { ...obs, id: randomBytes(12).toString('hex'), targetId: target.id, ...(Object.keys(target.labels).length ? { labels: target.labels } : {}) };
-    const annotated = annotateHops(labelled, this.deps.rib);
-    if (annotated.status === 'failed') this.deps.telemetry.rejected('prober', annotated.error?.code ?? 'failed');
-    this.deps.storage.observations.append(annotated);
-    this.deps.bus.emit('observation', annotated);
+    return annotateHops(labelled, this.deps.rib);
+  }
+
+  /** The prepared observation: stored and published (runNow answers with this same object). */
+  private publish(obs: PathObservation): void {
+    if (obs.status === 'failed') this.deps.telemetry.rejected('prober', obs.error?.code ?? 'failed');
+    this.deps.storage.observations.append(obs);
+    this.deps.bus.emit('observation', obs);
   }
 }
 

@@ -331,6 +331,34 @@ describe('on-demand runs', () => {
     await sched.stop();
   });
 
+  it('publishes and resolves with what prepare returns; a throwing prepare is logged and the run published as is', async () => {
+    const error = vi.fn();
+    let fail = false;
+    const { sched, seen } = setup({
+      prepare: (obs, info) => {
+        if (fail) throw new Error('rib gone');
+        return { ...obs, id: `${info.target.id}-${info.reason}`, hops: [{ ttl: 1, probes: [], sent: 1, received: 0, loss: 1, asn: 64512, prefix: '192.0.2.0/24' }] };
+      },
+      log: { warn: vi.fn(), error },
+    });
+    sched.upsert(target('a'), 30_000);
+    sched.start();
+    const p = sched.runNow('a', 'api');
+    await advance(5_000);
+    const r = await p;
+    expect(r).toMatchObject({ ok: true, observation: { id: 'a-api', targetId: 'a', hops: [{ asn: 64512, prefix: '192.0.2.0/24' }] } });
+    expect(r.ok && r.observation).toBe(seen[0]?.obs);
+    fail = true;
+    const q = sched.runNow('a', 'bgp');
+    await advance(5_000);
+    const r2 = await q;
+    expect(r2).toMatchObject({ ok: true, observation: { targetId: 'a', status: 'ok', hops: [] } });
+    expect(r2.ok && r2.observation.id).toBeUndefined();
+    expect(r2.ok && r2.observation).toBe(seen[1]?.obs);
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ target: 'a' }), 'observation preparation failed');
+    await sched.stop();
+  });
+
   it('joins a run already in progress instead of overlapping', async () => {
     const { sched, tool } = setup();
     sched.upsert(target('a'));
