@@ -1,5 +1,6 @@
 import type { RouteEvent } from '../../bgp/types.js';
 import type { PathObservation } from '../probe/types.js';
+import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { Target } from '../probe/target.js';
 import type { ComponentHealth } from '../core/telemetry.js';
 
@@ -58,6 +59,16 @@ export interface ObservationRepository {
   latencyOf(targetIds: readonly string[], range: TimeRange): Promise<LatencySample[]>;
   latest(targetId: string): Promise<PathObservation | null>;
   byIds(ids: string[]): Promise<PathObservation[]>;
+  deleteOlderThan(cutoff: Date): Promise<number>;
+}
+
+/** Path MTU measurements per target (probing.pmtu). Appends are buffered like observations. */
+export interface PathMtuRepository {
+  append(m: PmtuMeasurement): void;
+  /** Newest first. */
+  forTarget(targetId: string, range: TimeRange): Promise<PmtuMeasurement[]>;
+  /** The newest measurement that found a path MTU (failed and unreached runs skipped). */
+  latest(targetId: string): Promise<PmtuMeasurement | null>;
   deleteOlderThan(cutoff: Date): Promise<number>;
 }
 
@@ -160,6 +171,7 @@ export interface Storage {
   readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
   readonly autoTargetMarks: AutoTargetMarkRepository;
+  readonly pathMtu: PathMtuRepository;
   isAvailable(): boolean;
   health(): ComponentHealth;
   /** Waits until everything buffered so far is written (or the database is found away). */

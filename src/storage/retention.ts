@@ -10,6 +10,8 @@ export interface RetentionResult {
   routeEvents: number;
   observations: number;
   pathChanges: number;
+  /** Path MTU measurements (kept as long as observations). */
+  pathMtu: number;
   /** Resolved alerts only: open ones stay whatever their age. */
   alerts: number;
 }
@@ -61,6 +63,7 @@ export class RetentionJob implements Service {
         routeEvents: await this.storage.routeEvents.deleteOlderThan(new Date(now - this.cfg.routeEventsDays * DAY_MS)),
         observations: await this.storage.observations.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
         pathChanges: await this.storage.pathChanges.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
+        pathMtu: await this.storage.pathMtu.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
         alerts: await this.storage.alerts.deleteOlderThan(new Date(now - this.cfg.alertsDays * DAY_MS)),
       };
       this.lastRun = { at: new Date(now).toISOString(), result };

@@ -16,6 +16,7 @@ import {
   type AutoTargetMarkRepository,
   type PathChangeRecord,
   type PathChangeRepository,
+  type PathMtuRepository,
   type StoredAlert,
   type StoredRouteEvent,
   type TargetRepository,
@@ -36,6 +37,7 @@ import {
 import { WriteQueue } from './write-queue.js';
 import { decodeDeep, decodeRouteDoc, encodeDeep, encodeRouteDoc } from './codec.js';
 import { AUTO_TARGET_MARKS, makeAutoTargetMarks } from './auto-target-marks.js';
+import { makePathMtu, PATH_MTU, PATH_MTU_INDEXES } from './path-mtu.js';
 
 export const COLLECTIONS = {
   routeEvents: 'route_events',
@@ -48,6 +50,7 @@ export const COLLECTIONS = {
 
 /** Created at every start; createIndexes is idempotent. No TTL indexes: retention is a periodic delete. */
 export const INDEXES: Record<string, IndexDescription[]> = {
+  [PATH_MTU]: PATH_MTU_INDEXES,
   [COLLECTIONS.routeEvents]: [
     { key: { prefix: 1, at: -1 }, name: 'prefix_at' },
     { key: { at: -1 }, name: 'at' },
@@ -122,6 +125,7 @@ export class MongoStore implements Storage, Service {
   readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
   readonly autoTargetMarks: AutoTargetMarkRepository;
+  readonly pathMtu: PathMtuRepository;
 
   constructor(private readonly deps: MongoStoreDeps) {
     const { config, log, clock } = deps;
@@ -139,6 +143,7 @@ export class MongoStore implements Storage, Service {
     this.alerts = this.makeAlerts();
     this.pathChanges = this.makePathChanges();
     this.meta = this.makeMeta();
+    this.pathMtu = makePathMtu({ insert: (c, d) => this.queue.insert(c, d), coll: () => this.readDb().collection(PATH_MTU), read: (fn) => this.read(fn) });
     this.autoTargetMarks = makeAutoTargetMarks(() => this.readDb().collection(AUTO_TARGET_MARKS), (fn) => this.read(fn));
   }
 
