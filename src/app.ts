@@ -34,6 +34,8 @@ import { registerClusterRoutes } from './cluster/routes.js';
 import { AutoTargetService } from './autotargets/service.js';
 import { pingOnce } from './probe/ping.js';
 import { registerAutoTargetRoutes } from './http/routes/auto-targets.js';
+import { FlowService } from './flows/service.js';
+import { registerFlowRoutes } from './http/routes/flows.js';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -61,6 +63,8 @@ export class App {
   readonly correlator: CorrelatorService | null;
   /** Targets chosen from BGP and traffic data (needs a local prober). */
   readonly autoTargets: AutoTargetService | null;
+  /** Top destination hosts from flow data: API, CLI and watched files (src/flows). */
+  readonly flows: FlowService | null;
   /** Roles, cross-instance relay and vantage quorum (src/cluster). */
   readonly cluster: Cluster;
   readonly version = packageVersion();
@@ -186,6 +190,21 @@ export class App {
     if (!this.autoTargets) this.telemetry.registerHealth('autotargets', () => ({ status: 'disabled' }));
     if (roles.ui) registerAutoTargetRoutes(this.http.server, { autoTargets: this.autoTargets });
 
+    // Flow import: the API in the ui role, watched files (nfacctd's print output) in the collector role.
+    this.flows = config.flows.enabled
+      ? new FlowService({
+          config: config.flows,
+          watchFiles: roles.collector,
+          bus: this.bus,
+          snapshots: this.storage.flowSnapshots,
+          telemetry: this.telemetry,
+          log: componentLogger(this.log, 'flows'),
+          clock,
+        })
+      : null;
+    if (!this.flows) this.telemetry.registerHealth('flows', () => ({ status: 'disabled' }));
+    if (this.flows && roles.ui) registerFlowRoutes(this.http.server, { flows: this.flows, storage: this.storage });
+
     this.correlator = config.correlation.enabled && roles.correlator
       ? new CorrelatorService({
           config: config.correlation,
@@ -224,6 +243,8 @@ export class App {
       ...(this.correlator ? [...this.cluster.gateServices(), this.correlator] : []),
       ...(this.prober ? [this.prober] : []),
       ...(this.autoTargets ? [this.autoTargets] : []),
+      // After automatic targets, so they hear a watched file's first snapshot.
+      ...(this.flows ? [this.flows] : []),
       ...this.cluster.relayServices(),
       this.http,
       serviceOf(

@@ -3,6 +3,7 @@ import type { PathObservation } from '../probe/types.js';
 import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { Target } from '../probe/target.js';
 import type { ComponentHealth } from '../core/telemetry.js';
+import type { FlowTalkers } from '../core/events.js';
 
 /**
  * What the rest of SmokeTrace may ask of storage. Only src/storage/mongo
@@ -158,6 +159,15 @@ export interface AutoTargetMarkRepository {
   remove(prefix: string): Promise<boolean>;
 }
 
+/** The latest flow-talkers snapshot per traffic source (src/flows). Direct writes: the API answers after they land. */
+export interface FlowSnapshotRepository {
+  /** Replaces the source's snapshot. */
+  put(snapshot: FlowTalkers): Promise<void>;
+  /** Every source's snapshot, newest first (at most a few hundred sources). */
+  latest(): Promise<FlowTalkers[]>;
+  get(source: string): Promise<FlowTalkers | null>;
+}
+
 export interface MetaRepository {
   get<T = unknown>(key: string): Promise<T | null>;
   set(key: string, value: unknown): Promise<void>;
@@ -172,6 +182,7 @@ export interface Storage {
   readonly meta: MetaRepository;
   readonly autoTargetMarks: AutoTargetMarkRepository;
   readonly pathMtu: PathMtuRepository;
+  readonly flowSnapshots: FlowSnapshotRepository;
   isAvailable(): boolean;
   health(): ComponentHealth;
   /** Waits until everything buffered so far is written (or the database is found away). */

@@ -14,6 +14,7 @@ import {
   type Storage,
   type AlertRepository,
   type AutoTargetMarkRepository,
+  type FlowSnapshotRepository,
   type PathChangeRecord,
   type PathChangeRepository,
   type PathMtuRepository,
@@ -37,6 +38,7 @@ import {
 import { WriteQueue } from './write-queue.js';
 import { decodeDeep, decodeRouteDoc, encodeDeep, encodeRouteDoc } from './codec.js';
 import { AUTO_TARGET_MARKS, makeAutoTargetMarks } from './auto-target-marks.js';
+import { FLOW_SNAPSHOTS, makeFlowSnapshots } from './flow-snapshots.js';
 import { makePathMtu, PATH_MTU, PATH_MTU_INDEXES } from './path-mtu.js';
 
 export const COLLECTIONS = {
@@ -125,6 +127,7 @@ export class MongoStore implements Storage, Service {
   readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
   readonly autoTargetMarks: AutoTargetMarkRepository;
+  readonly flowSnapshots: FlowSnapshotRepository;
   readonly pathMtu: PathMtuRepository;
 
   constructor(private readonly deps: MongoStoreDeps) {
@@ -145,6 +148,7 @@ export class MongoStore implements Storage, Service {
     this.meta = this.makeMeta();
     this.pathMtu = makePathMtu({ insert: (c, d) => this.queue.insert(c, d), coll: () => this.readDb().collection(PATH_MTU), read: (fn) => this.read(fn) });
     this.autoTargetMarks = makeAutoTargetMarks(() => this.readDb().collection(AUTO_TARGET_MARKS), (fn) => this.read(fn));
+    this.flowSnapshots = makeFlowSnapshots(() => this.readDb().collection(FLOW_SNAPSHOTS), (fn) => this.read(fn));
   }
 
   /** Masked URI, for logs and errors. */
