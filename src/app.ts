@@ -11,6 +11,7 @@ import { componentLogger, createRootLogger, type Logger } from './core/logger.js
 import { Telemetry } from './core/telemetry.js';
 import { packageVersion } from './core/version.js';
 import { ApiAuth } from './http/auth.js';
+import { LatencyMemory } from './http/latency-memory.js';
 import { LiveChannel } from './http/live.js';
 import { registerBgpRoutes } from './http/routes/bgp.js';
 import { HttpService } from './http/server.js';
@@ -222,7 +223,12 @@ export class App {
     if (roles.ui) registerAlertRoutes(this.http.server, { storage: this.storage, clock });
     if (roles.ui) registerClusterRoutes(this.http.server, { storage: this.storage });
 
-    if (roles.ui) registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock });
+    if (roles.ui) {
+      // Sparklines from the runs seen on the bus (relayed ones too), not from a scan of the observations.
+      const latency = new LatencyMemory();
+      latency.attach(this.bus, 'overview');
+      registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock, latency });
+    }
     if (roles.ui) registerStatic(this.http.server, { log: componentLogger(this.log, 'http') });
     if (roles.ui) registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });
 

@@ -47,9 +47,11 @@ export interface RouteEventRepository {
 /** What a latency sparkline needs of one run. */
 export type LatencySample = Pick<PathObservation, 'startedAt' | 'rtt' | 'loss'> & { targetId: string };
 
-/** One aggregate's answer: a count per target (targets with none are absent). */
-export interface TargetCount {
+/** One aggregate's answer: a count per target and verdict (pairs with none are absent). */
+export interface TargetVerdictCount {
   targetId: string;
+  /** The path change's verdict ("worse", "better", "same", ...); null when it had none. */
+  verdict: string | null;
   count: number;
 }
 
@@ -129,8 +131,8 @@ export interface PathChangeRecord {
 export interface PathChangeRepository {
   append(rec: PathChangeRecord): void;
   forTarget(targetId: string, range: TimeRange): Promise<PathChangeRecord[]>;
-  /** Path changes per target in a time range (one $match + $group), optionally only one verdict ("worse"). */
-  countByTarget(q: TimeRange & { verdict?: string }): Promise<TargetCount[]>;
+  /** Path changes per target and verdict in a time range (one $match + $group $sum). */
+  countByTarget(q: TimeRange): Promise<TargetVerdictCount[]>;
   get(id: string): Promise<PathChangeRecord | null>;
   deleteOlderThan(cutoff: Date): Promise<number>;
 }

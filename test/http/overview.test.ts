@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { LatencyMemory } from '../../src/http/latency-memory.js';
 import { registerOverviewRoutes, sparkWindows, type OverviewTarget, type TargetTrouble } from '../../src/http/routes/overview.js';
 import { MongoStore } from '../../src/storage/mongo/store.js';
 import { uniqueDbUri } from '../helpers/mongo.js';
@@ -15,10 +16,11 @@ const NOW = Date.now();
 describe('GET /api/overview', () => {
   let store: MongoStore;
   let server: Hapi.Server;
+  let clock: ManualClock;
   const targets: OverviewTarget[] = [];
 
   beforeAll(async () => {
-    const clock = new ManualClock(NOW);
+    clock = new ManualClock(NOW);
     store = new MongoStore({ config: parseConfig({ storage: { uri: await uniqueDbUri('overview'), connectTimeoutMs: 5000 } }, 'test', {}).storage, log: silentLogger(), clock });
     await store.start();
     await seedOverview(store, { targets: N + 1, runs: 4, now: NOW });
@@ -26,7 +28,7 @@ describe('GET /api/overview', () => {
     for (let i = 0; i < N; i++) targets.push({ id: targetId(i), name: targetId(i), host: '192.0.2.1', intervalSec: i % 2 ? 60 : 3600 });
     targets.push({ id: 'quiet', name: 'quiet', host: '192.0.2.9' });
     server = Hapi.server();
-    registerOverviewRoutes(server, { storage: store, targets: () => targets, clock });
+    registerOverviewRoutes(server, { storage: store, targets: () => targets, clock, cacheMs: 0 });
   }, 120_000);
 
   afterAll(async () => {
@@ -72,6 +74,39 @@ describe('GET /api/overview', () => {
       const i = Number(r.id.slice(1));
       expect(r.latency.map((p) => p.ms)).toEqual([i + 2, i + 1, i]);
       expect(r.lastObservedAt).toBe(new Date(NOW - 60_000).toISOString());
+    }
+  });
+
+  it('takes sparklines from memory where it has enough runs, reads the rest once and keeps them', async () => {
+    const latency = new LatencyMemory();
+    // Memory has three runs of t00000 (not in storage: different RTTs), one of t00003 (too few).
+    for (const [i, ms] of [[0, 500], [0, 501], [0, 502], [3, 900]] as const) {
+      latency.add({ targetId: targetId(i), startedAt: new Date(NOW - 10_000 + ms).toISOString(), rtt: { min: ms, avg: ms, max: ms, stdev: 0, median: ms }, loss: 0 });
+    }
+    const s = Hapi.server();
+    registerOverviewRoutes(s, { storage: store, targets: () => targets, clock, latency, cacheMs: 0 });
+    const ov = JSON.parse((await s.inject('/api/overview?points=3&limit=5')).payload) as { rows: TargetTrouble[] };
+    const ms = (id: string) => ov.rows.find((r) => r.id === id)!.latency.map((p) => p.ms);
+    expect(ms('t00000')).toEqual([500, 501, 502]);
+    // Backfilled from storage and merged by time: the newest three of the four runs.
+    expect(ms('t00003')).toEqual([3 + 1, 3, 900]);
+    expect(latency.newest('t00003', 3)).not.toBeNull();
+    expect(latency.newest('t00005', 4)!.length).toBe(4);
+  });
+
+  it('reuses an answer for the same question within cacheMs', async () => {
+    const s = Hapi.server();
+    registerOverviewRoutes(s, { storage: store, targets: () => targets, clock, cacheMs: 10_000 });
+    const changes = async () => (JSON.parse((await s.inject('/api/overview')).payload) as { rows: TargetTrouble[] }).rows.find((r) => r.id === 't00001')!.pathChanges;
+    expect(await changes()).toBe(0);
+    store.pathChanges.append({ id: 'late', targetId: 't00001', targetName: 't00001', vantage: 'x', time: new Date(NOW - 60_000).toISOString(), verdict: null, attribution: null, sentence: '', routeEvents: [], beforeObservationIds: [], afterObservationIds: [], cause: 'none' });
+    await store.flush();
+    expect(await changes()).toBe(0);
+    clock.advance(10_001);
+    try {
+      expect(await changes()).toBe(1);
+    } finally {
+      clock.set(NOW);
     }
   });
 

@@ -2,7 +2,8 @@ import type { Server } from '@hapi/hapi';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { PathObservation } from '../../probe/types.js';
-import type { AlertSpan, LatencySample, Storage, StoredAlert, TargetCount } from '../../storage/repositories.js';
+import type { AlertSpan, LatencySample, Storage, StoredAlert, TargetVerdictCount } from '../../storage/repositories.js';
+import type { LatencyMemory } from '../latency-memory.js';
 import { failAction, zod } from '../validate.js';
 
 /** What the overview needs to know of a target (the prober's list: config and API targets). */
@@ -19,6 +20,10 @@ export interface OverviewDeps {
   storage: Storage;
   targets: () => readonly OverviewTarget[];
   clock: Clock;
+  /** The newest runs per target from the bus; without it every sparkline is read from storage. */
+  latency?: LatencyMemory;
+  /** An answer is reused this long for the same question (the page polls; FerretDB scans). Default 10 s, 0 = never. */
+  cacheMs?: number;
 }
 
 export interface TargetTrouble {
@@ -121,13 +126,15 @@ export function sparkWindows(targets: ReadonlyArray<Pick<OverviewTarget, 'id' | 
 /**
  * GET /api/overview: the destinations with the most frequent issues since a
  * time (default the last 24 h), each with a small latency series for a sparkline.
- * A few reads whatever the number of targets: two aggregates ($match + $group
- * $sum, which FerretDB runs too) for path changes and worse verdicts, one light
- * read of the alerts open during the period, and one read per distinct probe
- * interval among the rows shown for the sparklines.
+ * A few reads whatever the number of targets: one aggregate ($match + $group
+ * $sum, which FerretDB runs too) of path changes per target and verdict, one
+ * light read of the alerts open during the period; sparklines from memory
+ * (LatencyMemory), and for targets it cannot answer yet, one read per distinct
+ * probe interval among the rows shown. Same questions within cacheMs share an answer.
  */
 export function registerOverviewRoutes(server: Server, deps: OverviewDeps): void {
-  const { storage } = deps;
+  const cacheMs = deps.cacheMs ?? 10_000;
+  const cache = new Map<string, { at: number; answer: Promise<OverviewAnswer> }>();
   server.route({
     method: 'GET',
     path: '/api/overview',
@@ -136,34 +143,69 @@ export function registerOverviewRoutes(server: Server, deps: OverviewDeps): void
       tags: ['api', 'overview'],
       validate: { query: zod(overviewQuery), failAction },
     },
-    handler: async (req) => {
+    handler: (req) => {
       const q = req.query as z.infer<typeof overviewQuery>;
-      const now = deps.clock.now();
-      const since = q.since ? new Date(q.since) : new Date(now.getTime() - DAY_MS);
-      const [changes, worse, spans] = await Promise.all([
-        storage.pathChanges.countByTarget({ since }),
-        storage.pathChanges.countByTarget({ since, verdict: 'worse' }),
-        storage.alerts.spans({ since, limit: MAX_ALERTS }),
-      ]);
-      const toMap = (rows: TargetCount[]) => new Map(rows.map((r) => [r.targetId, r.count]));
-      const targets = deps.targets();
-      const rows = troubleRows(targets, { changes: toMap(changes), worse: toMap(worse) }, spans, since, now);
-      const shown = rows.slice(0, q.limit);
-      const byId = new Map(targets.map((t) => [t.id, t]));
-      const windows = sparkWindows(shown.map((r) => byId.get(r.id)!), q.points, now.getTime());
-      const samples = (await Promise.all(windows.map((w) => storage.observations.latencyOf(w.ids, { since: w.since, limit: w.limit })))).flat();
-      const perTarget = new Map<string, LatencySample[]>();
-      for (const s of samples) {
-        const list = perTarget.get(s.targetId) ?? [];
-        if (list.length < q.points) list.push(s);
-        perTarget.set(s.targetId, list);
-      }
-      for (const r of shown) {
-        const obs = (perTarget.get(r.id) ?? []).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-        r.latency = obs.map(latencyPoint).reverse();
-        r.lastObservedAt = obs[0]?.startedAt ?? null;
-      }
-      return { since: since.toISOString(), until: now.toISOString(), targets: rows.length, capped: spans.length >= MAX_ALERTS ? MAX_ALERTS : null, rows: shown };
+      const nowMs = deps.clock.nowMs();
+      const key = `${q.since ?? 'day'}|${q.points}|${q.limit}`;
+      const hit = cache.get(key);
+      if (hit && nowMs - hit.at < cacheMs) return hit.answer;
+      const answer = overview(deps, q, new Date(nowMs));
+      cache.set(key, { at: nowMs, answer });
+      // A failed answer is not kept; the cache stays small (one entry per distinct question, the oldest go).
+      answer.catch(() => cache.delete(key));
+      if (cache.size > 20) cache.delete(cache.keys().next().value!);
+      return answer;
     },
   });
+}
+
+interface OverviewAnswer {
+  since: string;
+  until: string;
+  targets: number;
+  capped: number | null;
+  rows: TargetTrouble[];
+}
+
+async function overview(deps: OverviewDeps, q: z.infer<typeof overviewQuery>, now: Date): Promise<OverviewAnswer> {
+  const { storage, latency } = deps;
+  const since = q.since ? new Date(q.since) : new Date(now.getTime() - DAY_MS);
+  const [counts, spans] = await Promise.all([storage.pathChanges.countByTarget({ since }), storage.alerts.spans({ since, limit: MAX_ALERTS })]);
+  const targets = deps.targets();
+  const rows = troubleRows(targets, changeCounts(counts), spans, since, now);
+  const shown = rows.slice(0, q.limit);
+  const fromMemory = new Map<string, LatencySample[]>();
+  for (const r of shown) {
+    const runs = latency?.newest(r.id, q.points);
+    if (runs) fromMemory.set(r.id, runs);
+  }
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  const unknown = shown.filter((r) => !fromMemory.has(r.id)).map((r) => byId.get(r.id)!);
+  const windows = sparkWindows(unknown, q.points, now.getTime());
+  const samples = (await Promise.all(windows.map((w) => storage.observations.latencyOf(w.ids, { since: w.since, limit: w.limit })))).flat();
+  const read = new Map<string, LatencySample[]>(unknown.map((t) => [t.id, []]));
+  for (const s of samples) read.get(s.targetId)?.push(s);
+  for (const [id, list] of read) {
+    if (latency) {
+      latency.backfill(id, list);
+      fromMemory.set(id, latency.newest(id, q.points) ?? []);
+    } else fromMemory.set(id, list.sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-q.points));
+  }
+  for (const r of shown) {
+    const runs = fromMemory.get(r.id) ?? [];
+    r.latency = runs.map(latencyPoint);
+    r.lastObservedAt = runs.at(-1)?.startedAt ?? null;
+  }
+  return { since: since.toISOString(), until: now.toISOString(), targets: rows.length, capped: spans.length >= MAX_ALERTS ? MAX_ALERTS : null, rows: shown };
+}
+
+/** Per-target totals and "worse" counts from the per-verdict aggregate. Pure. */
+export function changeCounts(rows: readonly TargetVerdictCount[]): { changes: Map<string, number>; worse: Map<string, number> } {
+  const changes = new Map<string, number>();
+  const worse = new Map<string, number>();
+  for (const r of rows) {
+    changes.set(r.targetId, (changes.get(r.targetId) ?? 0) + r.count);
+    if (r.verdict === 'worse') worse.set(r.targetId, (worse.get(r.targetId) ?? 0) + r.count);
+  }
+  return { changes, worse };
 }

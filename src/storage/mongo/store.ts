@@ -24,7 +24,7 @@ import {
   type TimeRange,
   type AlertSpan,
   type LatencySample,
-  type TargetCount,
+  type TargetVerdictCount,
 } from '../repositories.js';
 import {
   createClient,
@@ -38,8 +38,8 @@ import {
 import { WriteQueue } from './write-queue.js';
 import { decodeDeep, decodeRouteDoc, encodeDeep, encodeRouteDoc } from './codec.js';
 import { AUTO_TARGET_MARKS, makeAutoTargetMarks } from './auto-target-marks.js';
-import { FLOW_SNAPSHOTS, makeFlowSnapshots } from './flow-snapshots.js';
 import { makePathMtu, PATH_MTU, PATH_MTU_INDEXES } from './path-mtu.js';
+import { FLOW_SNAPSHOTS, makeFlowSnapshots } from './flow-snapshots.js';
 
 export const COLLECTIONS = {
   routeEvents: 'route_events',
@@ -127,8 +127,8 @@ export class MongoStore implements Storage, Service {
   readonly pathChanges: PathChangeRepository;
   readonly meta: MetaRepository;
   readonly autoTargetMarks: AutoTargetMarkRepository;
-  readonly flowSnapshots: FlowSnapshotRepository;
   readonly pathMtu: PathMtuRepository;
+  readonly flowSnapshots: FlowSnapshotRepository;
 
   constructor(private readonly deps: MongoStoreDeps) {
     const { config, log, clock } = deps;
@@ -467,10 +467,15 @@ export class MongoStore implements Storage, Service {
         ),
       countByTarget: (q) =>
         this.read(async (db) => {
-          // $match + $group with $sum only: what FerretDB 1.x aggregates (no $cond, so one call per verdict).
-          const match: Document = { ...rangeFilter(q), ...(q.verdict ? { 'verdict.verdict': q.verdict } : {}) };
-          const rows = await db.collection(coll).aggregate([{ $match: match }, { $group: { _id: '$targetId', count: { $sum: 1 } } }]).toArray();
-          return rows.map((r): TargetCount => ({ targetId: String(r._id), count: Number(r.count) }));
+          // $match + $group with $sum only: what FerretDB 1.x aggregates (no $cond); one scan for every verdict.
+          const rows = await db
+            .collection(coll)
+            .aggregate([{ $match: rangeFilter(q) }, { $group: { _id: { t: '$targetId', v: '$verdict.verdict' }, count: { $sum: 1 } } }])
+            .toArray();
+          return rows.map((r): TargetVerdictCount => {
+            const id = r._id as { t?: unknown; v?: unknown };
+            return { targetId: String(id.t), verdict: typeof id.v === 'string' ? id.v : null, count: Number(r.count) };
+          });
         }),
       get: (id) =>
         this.read(async (db) => {
