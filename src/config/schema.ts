@@ -219,7 +219,7 @@ const correlationSchema = z.strictObject({
       keepMinutes: positiveInt.max(24 * 60).default(30),
     })
     .prefault({}),
-  /** Your own ASNs: never named as the responsible AS. */
+  /** Your own ASNs: never blamed for data-plane or withdraw evidence; named only for a routing decision of their own (an old route still received, no longer used), as "your own network". */
   ignoreAsns: z.array(z.number().int().min(0).max(4294967295)).default([]),
   /** ASN -> name, used in sentences ("AS 1299 (Arelion)"). */
   asNames: z.record(z.string().regex(/^\d+$/, 'an AS number'), z.string().max(100)).default({}),

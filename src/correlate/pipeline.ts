@@ -8,6 +8,7 @@ import type { RouteEvent } from '../../bgp/types.js';
 import type { PathObservation } from '../probe/types.js';
 import type { AlertSignal } from './alerts.js';
 import { attribute, relevantRouteEvents, type Attribution } from './attribution.js';
+import type { RouteHolding } from './decision.js';
 import { observe, type ChangeResult, type ChangeState, type PathChange } from './change.js';
 import { judge, type Verdict } from './judge.js';
 import { facts } from './path.js';
@@ -24,8 +25,10 @@ export interface AssessContext {
   /** Recent route events, chronological, with the RIB's routes at the window start first (as announces). */
   routeEvents: readonly RouteEvent[];
   asNames?: AsNames;
-  /** ASNs never blamed (the operator's own). */
+  /** ASNs never blamed (the operator's own), except for their own routing decisions. */
   ignoreAsns?: readonly number[];
+  /** Routes held now for the target's prefix (the RIB): shows whether an old route is still received. A function is called only on a confirmed change. */
+  ribRoutes?: readonly RouteHolding[] | (() => readonly RouteHolding[]);
 }
 
 export interface Assessment {
@@ -92,7 +95,7 @@ export function assess(state: ChangeState, obs: PathObservation, ctx: AssessCont
     ctx.policy.routeWindowAfterMs,
   );
   const verdict = judge(change.before, change.after, events, ctx.policy);
-  const attribution = attribute(verdict, events, { ignoreAsns: ctx.ignoreAsns ?? [] });
+  const attribution = attribute(verdict, events, { ignoreAsns: ctx.ignoreAsns ?? [], ribRoutes: typeof ctx.ribRoutes === 'function' ? ctx.ribRoutes() : (ctx.ribRoutes ?? []) });
   const sentence = describeVerdict({
     targetName: ctx.targetName,
     verdict,

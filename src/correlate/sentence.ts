@@ -69,6 +69,14 @@ function bgpClause(a: Attribution | null | undefined, names?: AsNames): string {
   const c = a?.bgpCause;
   if (c == null) return '';
   if (c.kind === 'withdraw') return `, after ${asLabel(c.asn, names)} withdrew ${c.prefix}`;
+  const x = c.oldNextAsn ?? null;
+  if (c.kind === 'policy') {
+    const still = x === null ? '' : ` while ${asLabel(x, names)} still announces the old one`;
+    return `, after ${asLabel(c.asn, names)} started preferring another route to ${c.prefix}${still}`;
+  }
+  if (c.decidingAsn != null && x !== null && c.decidingAsn !== x) {
+    return `, after ${asLabel(c.decidingAsn, names)} stopped routing ${c.prefix} through ${asLabel(x, names)}`;
+  }
   return `, after ${asLabel(c.asn, names)} changed its route to ${c.prefix}`;
 }
 
@@ -116,12 +124,18 @@ function metricsSentence(v: Verdict): string {
   return parts.map((p) => `${p}.`).join(' ');
 }
 
+/**
+ * "Likely responsible: AS 1299 (high confidence): it withdrew 203.0.113.0/24."
+ * An own (ignored) AS is named only for its own routing decision, and said to be yours.
+ */
 function responsibleSentence(v: Verdict, a: Attribution | null | undefined, names?: AsNames): string {
   if (v.verdict !== 'worse' || a == null || a.asn === null) return '';
   const name = nameOf(a.asn, names);
+  const own = a.own ? ', your own network' : '';
+  const why = a.why === '' ? '' : `: ${a.why}`;
   return name === undefined
-    ? `Likely responsible: AS ${a.asn} (${a.confidence} confidence).`
-    : `Likely responsible: AS ${a.asn} (${name}), ${a.confidence} confidence.`;
+    ? `Likely responsible: AS ${a.asn}${own} (${a.confidence} confidence)${why}.`
+    : `Likely responsible: AS ${a.asn} (${name})${own}, ${a.confidence} confidence${why}.`;
 }
 
 function join(...sentences: string[]): string {

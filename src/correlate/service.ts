@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AnnounceEvent, RouteEvent } from '../../bgp/types.js';
+import type { AnnounceEvent, AsPathElement, RouteEvent } from '../../bgp/types.js';
 import type { CorrelationConfig } from '../config/schema.js';
 import type { EventBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
@@ -11,14 +11,37 @@ import type { PathObservation } from '../probe/types.js';
 import type { PathChangeRecord, Storage, StoredAlert } from '../storage/repositories.js';
 import { defaultAlertId, EMPTY_ALERT_STATE, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
 import { emptyChangeState, type ChangeState } from './change.js';
+import type { RouteHolding } from './decision.js';
 import { assess } from './pipeline.js';
 import { mergePolicy, type JudgePolicy } from './policy.js';
+import { collapseRepeats, flattenAsPath } from './route-ref.js';
 import { describeWithdrawal } from './sentence.js';
 import { TargetIndex } from './target-index.js';
 
-/** What the correlator needs of the RIB. */
+/** What the correlator needs of the RIB (the routes' AS paths show whether an old route is still received). */
 export interface RibView {
-  lookup(address: string): { prefix: string; routes: Array<{ router: string; peer: { address: string; asn: number } }> } | null;
+  lookup(address: string): {
+    prefix: string;
+    routes: Array<{ router: string; peer: { address: string; asn: number; type?: string; postPolicy?: boolean }; attributes?: { asPath: readonly AsPathElement[] } }>;
+  } | null;
+}
+
+/** The routes of a RIB lookup (the longest prefix covering the target), as attribution reads them. */
+export function ribHoldings(match: ReturnType<RibView['lookup']>): RouteHolding[] {
+  if (match === null) return [];
+  return match.routes.flatMap((r) =>
+    r.attributes === undefined
+      ? []
+      : [
+          {
+            router: r.router,
+            peer: { address: r.peer.address, asn: r.peer.asn, ...(r.peer.type === undefined ? {} : { type: r.peer.type }), ...(r.peer.postPolicy === undefined ? {} : { postPolicy: r.peer.postPolicy }) },
+            prefix: match.prefix,
+            asPath: collapseRepeats(flattenAsPath(r.attributes.asPath)),
+            withdrawnInWindow: false,
+          },
+        ],
+  );
 }
 
 export interface CorrelatorDeps {
@@ -125,11 +148,13 @@ export class CorrelatorService implements Service {
     this.targets.set(targetId, obs.target.address);
     const policy = this.policyFor(targetId);
     const nowMs = this.deps.clock.nowMs();
+    const match = this.deps.rib.lookup(obs.target.address);
     const a = assess(this.changes.get(targetId) ?? emptyChangeState(targetId), obs, {
       policy,
       nowMs,
       targetName: obs.target.name,
-      targetPrefix: this.deps.rib.lookup(obs.target.address)?.prefix ?? null,
+      targetPrefix: match?.prefix ?? null,
+      ribRoutes: () => ribHoldings(match),
       routeEvents: this.windowEvents(nowMs, policy),
       asNames: this.asNames(),
       ignoreAsns: this.deps.config.ignoreAsns,

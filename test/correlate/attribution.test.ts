@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteEvent } from '../../bgp/types.js';
 import { asPathsBeforeAfter, attribute, relevantRouteEvents, type Confidence } from '../../src/correlate/attribution.js';
+import type { DecisionKind, RouteHolding } from '../../src/correlate/decision.js';
 import { judge } from '../../src/correlate/judge.js';
 import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
 import { covers, parsePrefix } from '../../src/correlate/prefix.js';
 import type { PathObservation } from '../../src/probe/types.js';
-import { CUT, DEGRADED, LONG, MIN, SHORT, T0, announce, peer, series, withdraw, VIA_1299, VIA_3356 } from './builders.js';
+import { CUT, DEGRADED, LONG, MIN, SHORT, T0, announce, peer, series, withdraw, VIA_1299, VIA_3356, type HopSpec } from './builders.js';
 
 const PREFIX = '10.99.100.0/24';
 const lab = peer('10.99.1.1', 65001);
@@ -21,10 +22,35 @@ interface Case {
   ignore?: number[];
   asn: number | null;
   confidence: Confidence;
-  cause?: { kind: 'withdraw' | 'path_change'; asn: number } | null;
+  cause?: { kind: 'withdraw' | 'path_change' | 'policy'; asn: number } | null;
   /** Expected candidate scores, best first. */
   scores?: Array<[number, number]>;
+  /** Routes held now (the RIB) for the target prefix. */
+  rib?: RouteHolding[];
+  /** Words the explanation must contain. */
+  why?: string;
+  decision?: DecisionKind;
 }
+
+/** r1 (AS 65001) as its BMP feed names it, and what it holds from r2 (AS 65002). */
+const R1 = '10.99.1.1';
+const r2AtR1 = { ...peer('10.99.12.2', 65002), postPolicy: true };
+const atR1 = <E extends RouteEvent>(e: E): E => ({ ...e, router: R1 });
+/** r1's advertisement (ExaBGP / gobgpd view): its best path moved from AS 65002 to AS 65003. */
+const flipSeenDownstream = [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 9)];
+/** A path change inside the Internet: AS 3356 moved from AS 1299 to AS 174 (documentation addresses). */
+const DEEP_OLD: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.1', asn: 3356, rtt: 10 },
+  { ip: '198.51.100.65', asn: 1299, rtt: 20 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 31 },
+];
+const DEEP_NEW: HopSpec[] = [
+  { ip: '192.0.2.1', asn: 64496, rtt: 1 },
+  { ip: '198.51.100.1', asn: 3356, rtt: 10 },
+  { ip: '198.51.100.129', asn: 174, rtt: 40 },
+  { ip: '10.99.100.10', asn: 64500, rtt: 54 },
+];
 
 const cases: Case[] = [
   {
@@ -43,14 +69,77 @@ const cases: Case[] = [
     scores: [[1299, 5], [3356, 2]],
   },
   {
-    name: 'lab: the peer re-announces via AS65003/65004: the first differing AS of the old path (AS65002)',
+    name: 'lab flip seen downstream only: AS65001 left AS65002, no view into AS65001: open between the two, low confidence',
     before: series(SHORT, 10, 0),
     after: series(LONG, 10, 10),
-    events: [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 9)],
-    asn: 65002,
-    confidence: 'medium',
+    events: flipSeenDownstream,
+    asn: 65001,
+    confidence: 'low',
     cause: { kind: 'path_change', asn: 65002 },
-    scores: [[65002, 3], [65003, 1], [65004, 1]],
+    decision: 'unknown',
+    why: 'AS 65002 is almost as likely',
+    scores: [[65001, 2], [65002, 2], [65003, 1], [65004, 1]],
+  },
+  {
+    name: 'local policy change: r1 (AS65001) still holds the short path from AS65002 (BMP post-policy) and prefers the long one: AS65001',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [...flipSeenDownstream, atR1(announce(r2AtR1, PREFIX, [65001, 65002], -60))],
+    asn: 65001,
+    confidence: 'high',
+    cause: { kind: 'policy', asn: 65001 },
+    decision: 'policy',
+    why: 'still receives the old route from AS 65002 but no longer uses it',
+    scores: [[65001, 6], [65003, 1], [65004, 1]],
+  },
+  {
+    name: 'local policy change, the same seen in the RIB only (no event for r2\'s route in the window), AS65001 ignored as own: named all the same',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: flipSeenDownstream,
+    rib: [{ router: R1, peer: { address: '10.99.12.2', asn: 65002, type: 'global', postPolicy: false }, prefix: PREFIX, asPath: [65002], withdrawnInWindow: false }],
+    ignore: [65001],
+    asn: 65001,
+    confidence: 'high',
+    cause: { kind: 'policy', asn: 65001 },
+    decision: 'policy',
+    scores: [[65001, 5], [65003, 1], [65004, 1]],
+  },
+  {
+    name: 'the old route held at a router whose AS no feed reveals: policy still the likelier story, medium confidence',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: flipSeenDownstream,
+    rib: [{ router: '192.0.2.250', peer: { address: '10.99.12.2', asn: 65002, type: 'global', postPolicy: true }, prefix: PREFIX, asPath: [65002], withdrawnInWindow: false }],
+    asn: 65001,
+    confidence: 'medium',
+    decision: 'policy',
+    scores: [[65001, 4], [65003, 1], [65004, 1]],
+  },
+  {
+    name: 'withdraw upstream: r1 lost the short path (AS65002 withdrew it at r1) and moved to the long one: AS65002',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [...flipSeenDownstream, atR1(announce(r2AtR1, PREFIX, [65001, 65002], -60)), atR1(withdraw(r2AtR1, PREFIX, 8))],
+    asn: 65002,
+    confidence: 'high',
+    cause: { kind: 'withdraw', asn: 65002 },
+    decision: 'withdrawn',
+    why: 'it withdrew 10.99.100.0/24',
+    scores: [[65002, 5], [65001, 1], [65003, 1], [65004, 1]],
+  },
+  {
+    name: 'a path change deeper in the path: AS3356 left AS1299 for AS174 (no view into AS3356): AS1299, medium',
+    before: series(DEEP_OLD, 10, 0),
+    after: series(DEEP_NEW, 10, 10),
+    events: [announce(lumen, PREFIX, [3356, 1299, 64500], -60), announce(lumen, PREFIX, [3356, 174, 64500], 9)],
+    ignore: [64496],
+    asn: 1299,
+    confidence: 'medium',
+    cause: { kind: 'path_change', asn: 1299 },
+    decision: 'unknown',
+    why: 'no feed shows whether its neighbour still receives its route',
+    scores: [[1299, 4], [3356, 2], [174, 2]],
   },
   {
     name: 'no routing change: latency and loss begin at hop 2 in AS65002',
@@ -60,6 +149,7 @@ const cases: Case[] = [
     asn: 65002,
     confidence: 'medium',
     cause: null,
+    why: 'the degradation begins inside it',
     scores: [[65002, 3]],
   },
   {
@@ -87,8 +177,10 @@ const cases: Case[] = [
 describe('attribute', () => {
   it.each(cases)('$name', (c) => {
     const verdict = judge(c.before, c.after, c.events, DEFAULT_POLICY);
-    const a = attribute(verdict, c.events, { ignoreAsns: c.ignore ?? [] });
+    const a = attribute(verdict, c.events, { ignoreAsns: c.ignore ?? [], ribRoutes: c.rib ?? [] });
     expect(a.asn).toBe(c.asn);
+    if (c.why !== undefined) expect(a.why).toContain(c.why);
+    if (c.decision !== undefined) expect(a.decisions.map((d) => d.kind)).toEqual([c.decision]);
     expect(a.confidence).toBe(c.confidence);
     if (c.cause !== undefined) {
       expect(a.bgpCause === null ? null : { kind: a.bgpCause.kind, asn: a.bgpCause.asn }).toEqual(c.cause);

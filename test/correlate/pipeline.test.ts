@@ -11,7 +11,7 @@ const lab = peer('10.99.1.1', 65001);
 const PREFIX = '10.99.100.0/24';
 const withPrefix = (specs: typeof SHORT) => specs.map((h) => (h.ip === '10.99.100.10' ? { ...h, prefix: PREFIX } : h));
 
-function feed(runs: PathObservation[], events: RouteEvent[], targetPrefix: string | null): Assessment[] {
+function feed(runs: PathObservation[], events: RouteEvent[], targetPrefix: string | null, extra: Partial<AssessContext> = {}): Assessment[] {
   let state = emptyChangeState('shop');
   const out: Assessment[] = [];
   for (const obs of runs) {
@@ -22,6 +22,7 @@ function feed(runs: PathObservation[], events: RouteEvent[], targetPrefix: strin
       targetPrefix,
       routeEvents: events,
       asNames: { 65002: 'Lab Two' },
+      ...extra,
     };
     const a = assess(state, obs, ctx);
     state = a.state;
@@ -48,10 +49,12 @@ describe('assess (the whole pure core on one observation)', () => {
       `${PREFIX} 14:03`,
     ]);
     expect([done.verdict?.verdict, done.verdict?.primary]).toEqual(['worse', 'AS_PATH_LONGER']);
-    expect([done.attribution?.asn, done.attribution?.confidence]).toEqual([65002, 'medium']);
+    // Only the advertisement of AS 65001 is seen: whether AS 65002 still gives it the old route is not known.
+    expect([done.attribution?.asn, done.attribution?.confidence]).toEqual([65001, 'low']);
     expect(done.sentence).toBe(
       'Since 14:04 UTC traffic to shop.example now also goes through AS 65003 and AS 65004 (AS path 65001 → 65003 → 65004 → 65002 instead of 65001 → 65002), ' +
-        'after AS 65002 (Lab Two) changed its route to 10.99.100.0/24. Median latency: 0.1 ms before, 0.1 ms now. Likely responsible: AS 65002 (Lab Two), medium confidence.',
+        'after AS 65001 stopped routing 10.99.100.0/24 through AS 65002 (Lab Two). Median latency: 0.1 ms before, 0.1 ms now. ' +
+        'Likely responsible: AS 65001 (low confidence): the old and new paths part in it; AS 65002 is almost as likely.',
     );
     expect(done.signals.map((s) => `${s.kind}=${s.active}`)).toEqual([
       'path_worse=true',
@@ -71,6 +74,17 @@ describe('assess (the whole pure core on one observation)', () => {
     expect(opened).toEqual(['path_worse: true', 'hop_count_change: true', 'as_path_change: true']);
   });
 
+  it('lab: the same flip with the RIB showing r1 still receives the short path from AS 65002: r1\'s own policy', () => {
+    const events = [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 3)];
+    // r1's BMP Adj-RIB-In (FRR 8.4 puts r1's own AS in front), unchanged for an hour; AS 65001 is the operator's own.
+    const ribRoutes = [{ router: '10.99.1.1', peer: { address: '10.99.12.2', asn: 65002, type: 'global', postPolicy: true }, prefix: PREFIX, asPath: [65001, 65002], withdrawnInWindow: false }];
+    const done = feed([...series(withPrefix(SHORT), 3, 0), ...series(withPrefix(LONG), 2, 4)], events, PREFIX, { ribRoutes, ignoreAsns: [65001] })[4]!;
+    expect([done.attribution?.asn, done.attribution?.confidence, done.attribution?.own, done.attribution?.bgpCause?.kind]).toEqual([65001, 'high', true, 'policy']);
+    expect(done.attribution?.decisions.map((d) => [d.kind, d.decidingAsn, d.oldNextAsn, d.witness?.router])).toEqual([['policy', 65001, 65002, '10.99.1.1']]);
+    expect(done.sentence).toContain('Likely responsible: AS 65001, your own network (high confidence): it still receives the old route from AS 65002');
+    expect(done.signals.find((s) => s.kind === 'path_worse')?.summary).toBe(done.sentence);
+  });
+
   it('lab: the path is cut after a withdraw: the unreachable signal carries the verdict sentence', () => {
     const events = [announce(lab, PREFIX, [65001, 65002], -60), withdraw(lab, PREFIX, 3)];
     const results = feed([...series(SHORT, 3, 0), ...series(CUT, 2, 4)], events, PREFIX);
@@ -80,7 +94,7 @@ describe('assess (the whole pure core on one observation)', () => {
     expect(unreachable?.active).toBe(true);
     expect(unreachable?.summary).toBe(
       'Since 14:04 UTC shop.example is unreachable: probes stop after hop 1 (10.99.1.1, AS 65001), after AS 65001 withdrew 10.99.100.0/24. ' +
-        'Likely responsible: AS 65001 (medium confidence).',
+        'Likely responsible: AS 65001 (medium confidence): it withdrew 10.99.100.0/24; the evidence is thin.',
     );
     // While the cut is still pending, one unreached run out of the last two is not "unreachable".
     expect(results[3]!.signals.find((s) => s.kind === 'unreachable')?.active).toBe(false);
@@ -109,7 +123,7 @@ describe('assess: performance on an unchanged path', () => {
     expect(done.attribution?.asn).toBe(65002);
     expect(done.sentence).toBe(
       'Since 14:06 UTC the connection to shop.example got worse. Median latency rose from 0.1 ms to 40 ms (+40 ms). ' +
-        'It begins at hop 2 (10.99.12.2, AS 65002 (Lab Two)). There was no routing change. Likely responsible: AS 65002 (Lab Two), medium confidence.',
+        'It begins at hop 2 (10.99.12.2, AS 65002 (Lab Two)). There was no routing change. Likely responsible: AS 65002 (Lab Two), medium confidence: the degradation begins inside it and carries on to the destination; the evidence is thin.',
     );
     expect(done.signals.filter((s) => s.scope === 'baseline').map((s) => `${s.kind}=${s.active}`)).toEqual(['latency=true']);
   });

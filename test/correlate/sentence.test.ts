@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteEvent } from '../../bgp/types.js';
 import { attribute } from '../../src/correlate/attribution.js';
+import type { RouteHolding } from '../../src/correlate/decision.js';
 import { judge } from '../../src/correlate/judge.js';
 import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
 import { asLabel, describeVerdict, describeWithdrawal, flappingSentence, formatTime, type AsNames } from '../../src/correlate/sentence.js';
@@ -16,6 +17,9 @@ interface Case {
   before: PathObservation[];
   after: PathObservation[];
   events?: RouteEvent[];
+  /** Routes held now (the RIB) for the target prefix. */
+  rib?: RouteHolding[];
+  ignore?: number[];
   names?: AsNames;
   expected: string;
 }
@@ -32,7 +36,7 @@ const cases: Case[] = [
     ],
     expected:
       'Since 14:02 UTC traffic to shop.example goes through AS 3356 instead of AS 1299, after AS 1299 withdrew 203.0.113.0/24. ' +
-      'Median latency rose from 31 ms to 54 ms (+74%). Likely responsible: AS 1299 (high confidence).',
+      'Median latency rose from 31 ms to 54 ms (+74%). Likely responsible: AS 1299 (high confidence): it withdrew 203.0.113.0/24.',
   },
   {
     name: 'AS names are printed next to the number',
@@ -42,16 +46,41 @@ const cases: Case[] = [
     names: new Map([[1299, 'Arelion'], [3356, 'Lumen']]),
     expected:
       'Since 14:02 UTC traffic to shop.example goes through AS 3356 (Lumen) instead of AS 1299 (Arelion), after AS 1299 (Arelion) withdrew 203.0.113.0/24. ' +
-      'Median latency rose from 31 ms to 54 ms (+74%). Likely responsible: AS 1299 (Arelion), high confidence.',
+      'Median latency rose from 31 ms to 54 ms (+74%). Likely responsible: AS 1299 (Arelion), high confidence: it withdrew 203.0.113.0/24.',
   },
   {
-    name: 'AS-path change (lab: longer path, same speed)',
+    name: 'AS-path change (lab: longer path, same speed), no view into AS 65001: who decided is open',
     before: series(SHORT, 10, 0),
     after: series(LONG, 10, 10),
     events: [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 1)],
     expected:
       'Since 14:02 UTC traffic to shop.example now also goes through AS 65003 and AS 65004 (AS path 65001 → 65003 → 65004 → 65002 instead of 65001 → 65002), ' +
-      'after AS 65002 changed its route to 10.99.100.0/24. Median latency: 0.1 ms before, 0.1 ms now. Likely responsible: AS 65002 (medium confidence).',
+      'after AS 65001 stopped routing 10.99.100.0/24 through AS 65002. Median latency: 0.1 ms before, 0.1 ms now. ' +
+      'Likely responsible: AS 65001 (low confidence): the old and new paths part in it; AS 65002 is almost as likely.',
+  },
+  {
+    name: 'AS-path change by local policy: r1 (AS 65001) still receives the short path from AS 65002',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 1)],
+    rib: [{ router: '10.99.1.1', peer: { address: '10.99.12.2', asn: 65002, postPolicy: true }, prefix: PREFIX, asPath: [65002], withdrawnInWindow: false }],
+    expected:
+      'Since 14:02 UTC traffic to shop.example now also goes through AS 65003 and AS 65004 (AS path 65001 → 65003 → 65004 → 65002 instead of 65001 → 65002), ' +
+      'after AS 65001 started preferring another route to 10.99.100.0/24 while AS 65002 still announces the old one. Median latency: 0.1 ms before, 0.1 ms now. ' +
+      'Likely responsible: AS 65001 (high confidence): it still receives the old route from AS 65002 but no longer uses it: a routing-policy decision of its own, not a withdrawal.',
+  },
+  {
+    name: 'the same, AS 65001 being your own (ignored) AS: named all the same, as yours',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [announce(lab, PREFIX, [65001, 65002], -60), announce(lab, PREFIX, [65001, 65003, 65004, 65002], 1)],
+    rib: [{ router: '10.99.1.1', peer: { address: '10.99.12.2', asn: 65002, postPolicy: true }, prefix: PREFIX, asPath: [65002], withdrawnInWindow: false }],
+    ignore: [65001],
+    names: { 65001: 'Lab One' },
+    expected:
+      'Since 14:02 UTC traffic to shop.example now also goes through AS 65003 and AS 65004 (AS path 65001 → 65003 → 65004 → 65002 instead of 65001 → 65002), ' +
+      'after AS 65001 (Lab One) started preferring another route to 10.99.100.0/24 while AS 65002 still announces the old one. Median latency: 0.1 ms before, 0.1 ms now. ' +
+      'Likely responsible: AS 65001 (Lab One), your own network, high confidence: it still receives the old route from AS 65002 but no longer uses it: a routing-policy decision of its own, not a withdrawal.',
   },
   {
     name: 'hop-count change without AS annotations',
@@ -66,7 +95,7 @@ const cases: Case[] = [
     expected:
       'Since 14:02 UTC the connection to shop.example got worse. Packet loss rose from 0% to 13% (30 probes). ' +
       'Median latency rose from 0.1 ms to 40 ms (+40 ms). It begins at hop 2 (10.99.12.2, AS 65002). There was no routing change. ' +
-      'Likely responsible: AS 65002 (medium confidence).',
+      'Likely responsible: AS 65002 (medium confidence): the degradation begins inside it and carries on to the destination; the evidence is thin.',
   },
   {
     name: 'unreachable after a withdraw',
@@ -75,7 +104,7 @@ const cases: Case[] = [
     events: [announce(lab, PREFIX, [65001, 65002], -60), withdraw(lab, PREFIX, 1)],
     expected:
       'Since 14:02 UTC shop.example is unreachable: probes stop after hop 1 (10.99.1.1, AS 65001), after AS 65001 withdrew 10.99.100.0/24. ' +
-      'Likely responsible: AS 65001 (medium confidence).',
+      'Likely responsible: AS 65001 (medium confidence): it withdrew 10.99.100.0/24; the evidence is thin.',
   },
   {
     name: 'recovered',
@@ -114,7 +143,7 @@ describe('describeVerdict', () => {
   it.each(cases)('$name', (c) => {
     const events = c.events ?? [];
     const verdict = judge(c.before, c.after, events, DEFAULT_POLICY);
-    const attribution = attribute(verdict, events, { ignoreAsns: [64496] });
+    const attribution = attribute(verdict, events, { ignoreAsns: c.ignore ?? [64496], ribRoutes: c.rib ?? [] });
     const text = describeVerdict({
       targetName: 'shop.example',
       verdict,
