@@ -23,6 +23,9 @@ import { interestOf, isInteresting, type InterestRules } from './interest.js';
 import { autoLabels, pickTargets, rankCandidates, reasonsOf, type AutoReason, type PrefixCandidate, type RankedCandidate } from './select.js';
 import { TalkerBook } from './traffic.js';
 import { autoTargetInput, prefixOfAutoId } from './target-input.js';
+import type { AutoTargetView, MarkAction, MarkResult, RefreshReport } from './view.js';
+
+export type { AutoTargetView, MarkAction, MarkResult, RefreshReport } from './view.js';
 
 /** What the service needs of the RIB. */
 export interface AutoRib {
@@ -51,39 +54,6 @@ export interface AutoTargetDeps {
   log: Logger;
   clock: Clock;
 }
-
-/** What a refresh did, for logs, health and the API. */
-export interface RefreshReport {
-  at: string;
-  candidates: Record<AutoReason, number>;
-  chosen: number;
-  added: string[];
-  removed: string[];
-  capped: number;
-  unusable: number;
-  probes: number;
-  /** Why it did nothing, when it did nothing. */
-  skipped?: 'marks-unavailable';
-}
-
-/** One automatic target as the API shows it. */
-export interface AutoTargetView {
-  id: string;
-  prefix: string;
-  host: string;
-  reason: string;
-  reasons: string[];
-  originAs: number | null;
-  pinned: boolean;
-  /** False when the prefix has left the RIB (only pinned targets stay then). */
-  inRib: boolean;
-  churn: number | null;
-  trafficBytes: number | null;
-  communities: string[];
-}
-
-export type MarkAction = 'pin' | 'unpin' | 'exclude' | 'unexclude' | 'delete';
-export type MarkResult = { ok: true; id: string; prefix: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
 const PER_REASON_MIN = 100;
 

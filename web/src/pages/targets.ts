@@ -3,6 +3,7 @@ import type { Target } from '../../../src/probe/target.js';
 import { api, ApiError } from '../api.js';
 import { card, empty, field, h, link, select, table, td, toast } from '../dom.js';
 import { ago } from '../format.js';
+import { autoTargetsCard } from './auto-targets.js';
 
 const TOOLS = ['traceroute', 'mtr', 'tcptraceroute', 'scamper'];
 const METHODS = ['', 'udp', 'icmp', 'tcp', 'icmp-paris', 'udp-paris'];
@@ -174,7 +175,7 @@ export async function targetsPage(root: HTMLElement): Promise<void> {
                   },
                   'Remove',
                 )
-              : h('span', { class: 'sub' }, 'from the config file'),
+              : h('span', { class: 'sub' }, t.source === 'auto' ? 'automatic: see below' : 'from the config file'),
           ),
         ),
       );
@@ -198,11 +199,14 @@ export async function targetsPage(root: HTMLElement): Promise<void> {
   });
   cancel.addEventListener('click', () => setEditing(null));
 
+  const auto = autoTargetsCard(load);
   root.append(
     h('h1', {}, 'Targets'),
     card('All targets', listBox),
+    auto.element,
     h('section', { class: 'card', 'aria-labelledby': 'form-title' }, formTitle, h('p', { class: 'sub' }, 'Changes need the API token (asked once, kept in this browser\'s localStorage).'), f.form),
   );
   setEditing(null);
   await load();
+  await auto.load().catch((e: unknown) => toast(`Automatic targets: ${e instanceof Error ? e.message : String(e)}`));
 }
