@@ -7,6 +7,7 @@ import { exabgpBridgeCommand } from './cli/exabgp-bridge.js';
 import { decodeCommand } from './cli/decode.js';
 import { parseCommand, PARSE_FORMATS } from './cli/parse.js';
 import { probeCommand, type ProbeCliOptions } from './cli/probe.js';
+import { flowsImportCommand, flowsParseCommand, type FlowsCliOptions } from './cli/flows.js';
 
 const program = new Command()
   .name('smoketrace')
@@ -57,6 +58,26 @@ program
   .option('-6, --ipv6', 'resolve to IPv6')
   .description('run one probe now with a real tool and print its PathObservation JSON')
   .action((target: string, opts: ProbeCliOptions) => probeCommand(target, opts));
+
+const flows = program.command('flows').description('top destination hosts from flow data (CSV/JSON lists, nfacctd JSON print output)');
+flows
+  .command('parse')
+  .argument('<file>', 'a CSV list, a JSON list or an nfacctd print file (print_output: json); - for stdin')
+  .option('--format <format>', 'auto | csv | json | nfacctd', 'auto')
+  .option('--top <n>', 'talkers kept, busiest by bytes first (default: flows.topN, 1000)')
+  .option('--source <name>', 'the snapshot source name (default: file:FILE)')
+  .description('print the FlowTalkers JSON of a flow file; skipped rows with their line numbers on stderr')
+  .action((file: string, opts: FlowsCliOptions) => flowsParseCommand(file, opts));
+flows
+  .command('import')
+  .argument('<file>', 'a CSV list, a JSON list or an nfacctd print file; - for stdin')
+  .requiredOption('--to <url>', 'the daemon, e.g. http://127.0.0.1:8080')
+  .option('--token <token>', 'the API token (default: SMOKETRACE_API_TOKEN)')
+  .option('--format <format>', 'auto | csv | json | nfacctd', 'auto')
+  .option('--top <n>', 'talkers sent, busiest by bytes first (default 1000)')
+  .option('--source <name>', 'stored as api:NAME (default: api)')
+  .description("parse a flow file and send its top talkers to a daemon's POST /api/flows")
+  .action((file: string, opts: FlowsCliOptions) => flowsImportCommand(file, opts));
 
 const replay = program.command('replay').description('send recorded feeds to a running daemon');
 replay
