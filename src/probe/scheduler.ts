@@ -3,10 +3,10 @@
  * never two runs of one target at once, within global and per-tool
  * concurrency limits, killing each run at its timeout.
  *
- * Time: schedules live in this class (a due time per target), not in cron
- * expressions. A coarse tick source calls tick() once a second (node-cron by
- * default, `* * * * * *`); tick() starts whatever is due according to the
- * injected clock. Tests pass `tick: null` (and call tick() themselves) or
+ * Time: schedules are a due time per target (scheduling/due.ts), not cron
+ * expressions. A coarse tick source (scheduling/ticks.ts) calls tick() once a
+ * second (node-cron by default, `* * * * * *`); tick() starts whatever is due
+ * according to the injected clock. Tests pass `tick: null` (and call tick() themselves) or
  * `intervalTickSource()` under vitest fake timers, so no test waits for real.
  * Timeouts use the injected `timers` (global setTimeout by default, which
  * vitest fake timers replace).
@@ -15,163 +15,53 @@
  * it gets an AbortSignal and its own timeoutMs; the scheduler aborts the
  * signal at the timeout and, if the run still has not settled after a grace
  * period, considers it finished (counted as abandoned) and frees its slot.
+ * A run that fails, is refused or is given up on becomes a failed observation
+ * or a refusal (scheduling/runs.ts); the public types are in scheduling/types.ts.
  * Nothing thrown by the run, the resolver, prepare or onObservation escapes.
  */
-import cron from 'node-cron';
-import type { Clock } from '../core/clock.js';
 import { ConcurrencyLimiter, type Slot } from './limiter.js';
-import type { Resolution } from './resolve.js';
-import type { Target, TargetTool } from './target.js';
+import { DueTable, type DueEntry } from './scheduling/due.js';
+import { LagWindow } from './scheduling/lag.js';
+import { failedRunObservation, newRun, refusal, zeroCounts, type ActiveRun, type RunEnd } from './scheduling/runs.js';
+import { cronTickSource, defaultTimers, type TickSource, type Timers } from './scheduling/ticks.js';
+import type { OnDemandReason, RunNowRefusal, RunNowResult, RunReason, SchedulerOptions, SchedulerStats } from './scheduling/types.js';
+import type { Target } from './target.js';
 import type { PathObservation } from './types.js';
 
-export type OnDemandReason = 'api' | 'bgp' | 'manual';
-export type RunReason = 'scheduled' | OnDemandReason;
-
-export interface RunContext {
-  signal: AbortSignal;
-  /** Time left for this run; the run function should enforce it itself too. */
-  timeoutMs: number;
-  reason: RunReason;
-  /** The IP literal to probe (resolved at this run when a resolver is configured, else target.host). */
-  address: string;
-}
-export type RunFn = (target: Target, ctx: RunContext) => Promise<PathObservation>;
-export type ResolveFn = (target: Target, signal: AbortSignal) => Promise<Resolution>;
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-/** Calls onTick about once a second until stopped. */
-export interface TickSource {
-  start(onTick: () => void): void;
-  stop(): void;
-}
-/** The subset of a pino logger used here. */
-export interface SchedulerLogger {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-export interface SchedulerOptions {
-  clock: Clock;
-  run: RunFn;
-  /**
-   * Turns a finished run's observation into the one that is published (the daemon gives it
-   * its id and the RIB annotation): onObservation and runNow get what it returns. Default: as is.
-   */
-  prepare?: (obs: PathObservation, info: { target: Target; reason: RunReason }) => PathObservation;
-  onObservation: (obs: PathObservation, info: { target: Target; reason: RunReason }) => void;
-  concurrency: { global: number; perTool: Partial<Record<TargetTool, number>> };
-  /** Each gap between two scheduled runs is intervalSec × (1 ± jitterPct/100); 0..50. */
-  jitterPct: number;
-  /** Waiting runs beyond this are dropped (scheduled) or refused (on demand) and counted. Default 1000. */
-  maxQueue?: number;
-  /** How long after its timeout a run that ignores the abort still holds its slot. Default 5 s. */
-  graceMs?: number;
-  /** Uniform [0, 1); inject seededRandom(n) for deterministic jitter. */
-  random?: () => number;
-  resolve?: ResolveFn;
-  vantage?: string;
-  log?: SchedulerLogger;
-  timers?: Timers;
-  /** Default: node-cron every second. null: no automatic ticks (call tick()). */
-  tick?: TickSource | null;
-  /** Size of the scheduling-lag sample window. Default 2048. */
-  lagWindow?: number;
-}
-
-export type RunNowRefusal = 'UNKNOWN_TARGET' | 'DISABLED' | 'QUEUE_FULL' | 'STOPPED' | 'REMOVED';
-export type RunNowResult =
-  | { ok: true; observation: PathObservation; /** True when it joined a run already queued or running. */ joined: boolean }
-  | { ok: false; code: RunNowRefusal; message: string };
-
-export interface SchedulerStats {
-  targets: number;
-  scheduled: number;
-  queued: number;
-  running: { total: number; perTool: Record<string, number> };
-  runs: {
-    started: number;
-    /** Every run that ended, whatever the outcome (failed, timedOut and abandoned are subsets). */
-    finished: number;
-    failed: number;
-    timedOut: number;
-    /** Ignored the abort and was given up on at timeout + grace. */
-    abandoned: number;
-    skippedStillRunning: number;
-    dropped: number;
-    onDemand: number;
-    joined: number;
-  };
-  /** Scheduled start minus due time (tick granularity + queue wait), over the last lagWindow runs. */
-  lagMs: { samples: number; p50: number | null; p99: number | null; max: number | null };
-}
-
-type RunEnd = { ok: true; observation: PathObservation } | { ok: false; code: RunNowRefusal; message: string };
-
-interface ActiveRun {
-  target: Target;
-  reason: RunReason;
-  dueMs: number;
-  state: 'queued' | 'running' | 'done';
-  controller: AbortController;
-  admission?: { cancel(): boolean; promote(): void };
-  slot?: Slot;
-  startedMs?: number;
-  address?: string;
-  timedOut: boolean;
-  /** Set when stop()/remove() cancels it: its result is not emitted. */
-  cancelled?: RunNowRefusal;
-  timers: unknown[];
-  done: Promise<RunEnd>;
-  settle: (end: RunEnd) => void;
-}
-
-interface Entry {
-  target: Target;
-  /** Next due time; null when disabled. */
-  nextDueMs: number | null;
-  lastDueMs: number | null;
-  active: ActiveRun | null;
-}
-
-const defaultTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+export type {
+  OnDemandReason,
+  ResolveFn,
+  RunContext,
+  RunFn,
+  RunNowRefusal,
+  RunNowResult,
+  RunReason,
+  SchedulerLogger,
+  SchedulerOptions,
+  SchedulerStats,
+} from './scheduling/types.js';
+export { cronTickSource, intervalTickSource, type TickSource, type Timers } from './scheduling/ticks.js';
+export { seededRandom } from '../core/random.js';
 
 export class ProbeScheduler {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: DueTable<ActiveRun>;
   private readonly limiter: ConcurrencyLimiter;
   private readonly timers: Timers;
-  private readonly random: () => number;
   private readonly tickSource: TickSource | null;
   private readonly graceMs: number;
   private readonly lag: LagWindow;
   private started = false;
   private dropping = false;
-  private readonly counts = {
-    started: 0,
-    finished: 0,
-    failed: 0,
-    timedOut: 0,
-    abandoned: 0,
-    skippedStillRunning: 0,
-    dropped: 0,
-    onDemand: 0,
-    joined: 0,
-  };
+  private readonly counts = zeroCounts();
 
   constructor(private readonly opts: SchedulerOptions) {
-    if (!(opts.jitterPct >= 0 && opts.jitterPct <= 50)) throw new RangeError('jitterPct must be within 0..50');
+    this.entries = new DueTable(opts.jitterPct, opts.random ?? Math.random);
     this.limiter = new ConcurrencyLimiter({
       global: opts.concurrency.global,
       perKey: Object.fromEntries(Object.entries(opts.concurrency.perTool).filter((kv): kv is [string, number] => kv[1] !== undefined)),
       maxQueue: opts.maxQueue ?? 1000,
     });
     this.timers = opts.timers ?? defaultTimers;
-    this.random = opts.random ?? Math.random;
     this.tickSource = opts.tick === undefined ? cronTickSource() : opts.tick;
     this.graceMs = opts.graceMs ?? 5_000;
     this.lag = new LagWindow(opts.lagWindow ?? 2048);
@@ -204,32 +94,19 @@ export class ProbeScheduler {
   /** Replaces the whole target set; unchanged targets keep their schedule, new ones are spread over their first interval. */
   setTargets(targets: readonly Target[]): void {
     const wanted = new Set(targets.map((t) => t.id));
-    for (const id of [...this.entries.keys()]) if (!wanted.has(id)) this.remove(id);
-    for (const t of targets) this.upsert(t, this.random() * t.intervalSec * 1000);
+    for (const id of this.entries.ids()) if (!wanted.has(id)) this.remove(id);
+    for (const t of targets) this.upsert(t, this.entries.spreadMs(t.intervalSec));
   }
 
   /** Adds or updates one target; a new one is due after `firstDelayMs` (default: at the next tick). */
   upsert(target: Target, firstDelayMs = 0): void {
-    const now = this.opts.clock.nowMs();
-    const e = this.entries.get(target.id);
-    if (!e) {
-      this.entries.set(target.id, { target, nextDueMs: target.enabled ? now + firstDelayMs : null, lastDueMs: null, active: null });
-      return;
-    }
-    const before = e.target;
-    e.target = target;
-    if (!target.enabled) e.nextDueMs = null;
-    else if (!before.enabled || e.nextDueMs === null) e.nextDueMs = now + firstDelayMs;
-    else if (before.intervalSec !== target.intervalSec) {
-      e.nextDueMs = Math.max(now, (e.lastDueMs ?? now) + this.gapMs(target.intervalSec));
-    }
+    this.entries.upsert(target, this.opts.clock.nowMs(), firstDelayMs);
   }
 
   /** Stops scheduling a target; a queued or running run of it is cancelled (its result is not emitted). */
   remove(id: string): boolean {
-    const e = this.entries.get(id);
+    const e = this.entries.delete(id);
     if (!e) return false;
-    this.entries.delete(id);
     if (e.active) void this.cancel(e.active, 'REMOVED', `target ${id} was removed`);
     return true;
   }
@@ -259,12 +136,8 @@ export class ProbeScheduler {
     if (!this.started) return;
     const now = this.opts.clock.nowMs();
     for (const e of this.entries.values()) {
-      if (e.nextDueMs === null || e.nextDueMs > now) continue;
-      const due = e.nextDueMs;
-      e.lastDueMs = due;
-      const next = due + this.gapMs(e.target.intervalSec);
-      // Far behind (process suspended, clock jump): restart the rhythm from now rather than bursting.
-      e.nextDueMs = next > now ? next : now + this.gapMs(e.target.intervalSec);
+      if (!this.entries.isDue(e, now)) continue;
+      const due = this.entries.advance(e, now);
       if (e.active) this.counts.skippedStillRunning++;
       else this.launch(e, 'scheduled', due, false);
     }
@@ -272,11 +145,9 @@ export class ProbeScheduler {
 
   stats(): SchedulerStats {
     const l = this.limiter.stats();
-    let scheduled = 0;
-    for (const e of this.entries.values()) if (e.nextDueMs !== null) scheduled++;
     return {
       targets: this.entries.size,
-      scheduled,
+      scheduled: this.entries.scheduledCount(),
       queued: l.queued,
       running: { total: l.running, perTool: l.runningPerKey },
       runs: { ...this.counts },
@@ -284,16 +155,8 @@ export class ProbeScheduler {
     };
   }
 
-  /** intervalSec × (1 ± jitter), in ms. */
-  private gapMs(intervalSec: number): number {
-    const j = (this.opts.jitterPct / 100) * (2 * this.random() - 1);
-    return intervalSec * 1000 * (1 + j);
-  }
-
-  private launch(e: Entry, reason: RunReason, dueMs: number, urgent: boolean): ActiveRun | null {
-    let settle!: (end: RunEnd) => void;
-    const done = new Promise<RunEnd>((r) => (settle = r));
-    const run: ActiveRun = { target: e.target, reason, dueMs, state: 'queued', controller: new AbortController(), timedOut: false, timers: [], done, settle };
+  private launch(e: DueEntry<ActiveRun>, reason: RunReason, dueMs: number, urgent: boolean): ActiveRun | null {
+    const run = newRun(e.target, reason, dueMs);
     e.active = run;
     const admission = this.limiter.acquire(run.target.tool, (slot) => this.begin(run, slot), urgent);
     if (admission.status === 'rejected') {
@@ -397,83 +260,6 @@ export class ProbeScheduler {
   }
 
   private failed(run: ActiveRun, code: string, message: string): PathObservation {
-    const now = this.opts.clock.nowMs();
-    const startedMs = run.startedMs ?? now;
-    return {
-      targetId: run.target.id,
-      target: { name: run.target.name, address: run.address ?? run.target.host },
-      tool: run.target.tool,
-      method: run.target.method,
-      vantage: this.opts.vantage ?? 'local',
-      startedAt: new Date(startedMs).toISOString(),
-      durationMs: now - startedMs,
-      hops: [],
-      reached: false,
-      rtt: null,
-      loss: 1,
-      signature: '',
-      status: 'failed',
-      error: { code, message },
-    };
+    return failedRunObservation(run, code, message, this.opts.clock.nowMs(), this.opts.vantage ?? 'local');
   }
 }
-
-function refusal(code: RunNowRefusal, message: string): { ok: false; code: RunNowRefusal; message: string } {
-  return { ok: false, code, message };
-}
-
-/** The last N lag samples, summarised on demand. */
-class LagWindow {
-  private readonly buf: Float64Array;
-  private n = 0;
-  constructor(size: number) {
-    this.buf = new Float64Array(Math.max(1, size));
-  }
-  add(ms: number): void {
-    this.buf[this.n % this.buf.length] = ms;
-    this.n++;
-  }
-  summary(): SchedulerStats['lagMs'] {
-    const count = Math.min(this.n, this.buf.length);
-    if (count === 0) return { samples: 0, p50: null, p99: null, max: null };
-    const sorted = this.buf.slice(0, count).sort();
-    const at = (q: number): number => sorted[Math.min(count - 1, Math.ceil(q * count) - 1)] ?? 0;
-    return { samples: count, p50: at(0.5), p99: at(0.99), max: sorted[count - 1] ?? 0 };
-  }
-}
-
-/** The default tick: node-cron, every second (6-field expression with seconds). */
-export function cronTickSource(expression = '* * * * * *'): TickSource {
-  let task: ReturnType<typeof cron.createTask> | null = null;
-  return {
-    start(onTick) {
-      // A missed tick is harmless (the next one starts whatever is due), so no warnings for it.
-      task = cron.createTask(expression, () => onTick(), { name: 'probe-scheduler-tick', suppressMissedWarning: true });
-      void task.start();
-    },
-    stop() {
-      void task?.destroy();
-      task = null;
-    },
-  };
-}
-
-/** A plain setInterval-style tick through the given timers (vitest fake timers, the benchmark). */
-export function intervalTickSource(periodMs = 1000, timers: Timers = defaultTimers): TickSource {
-  let handle: unknown = null;
-  return {
-    start(onTick) {
-      const loop = (): void => {
-        handle = timers.setTimeout(loop, periodMs);
-        onTick();
-      };
-      handle = timers.setTimeout(loop, periodMs);
-    },
-    stop() {
-      if (handle !== null) timers.clearTimeout(handle);
-      handle = null;
-    },
-  };
-}
-
-export { seededRandom } from '../core/random.js';

@@ -10,6 +10,7 @@
  *   PARSE_ERROR   the output did not parse (ParseError code and line)
  */
 import { execa } from 'execa';
+import { failedRun } from '../failed.js';
 import { isParseError } from '../parsers/errors.js';
 import { parseMtrJson } from '../parsers/mtr-json.js';
 import { parseMtrRaw } from '../parsers/mtr-raw.js';
@@ -84,22 +85,10 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 }
 
+/** The failed observation of a tool request (see failed.ts, shared with the scheduler and the scamper pool). */
 export function failedObservation(req: ProbeRequest, code: string, message: string, startedAt: string, durationMs: number, vantage = 'cli'): PathObservation {
-  return {
-    target: { name: req.targetName ?? String(req.address), address: String(req.address) },
-    tool: req.tool,
-    method: req.method,
-    vantage,
-    startedAt,
-    durationMs,
-    hops: [],
-    reached: false,
-    rtt: null,
-    loss: 1,
-    signature: '',
-    status: 'failed',
-    error: { code, message },
-  };
+  const target = { name: req.targetName ?? String(req.address), address: String(req.address) };
+  return failedRun({ target, tool: req.tool, method: req.method, vantage, startedAt, durationMs }, code, message);
 }
 
 export interface ExecOutcome {
