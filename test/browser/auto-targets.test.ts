@@ -48,7 +48,7 @@ describe('automatic targets in the web UI', () => {
   it('shows each automatic target with why it was chosen; Pin, Exclude, Unexclude and Delete work', async () => {
     const page = await browser.newPage();
     const errors = watchErrors(page);
-    await page.addInitScript((t) => localStorage.setItem('smoketrace.apiToken', t), TOKEN);
+    await page.addInitScript({ content: `localStorage.setItem('smoketrace.apiToken', ${JSON.stringify(TOKEN)});` });
     await page.goto(`${base}/#/targets`);
     const row = page.locator('tr[data-auto-target="auto4-127-10-0-0-16"]');
     await row.waitFor();
