@@ -35,7 +35,8 @@ export function makeFlowSnapshots(coll: () => Collection<Doc>, read: <T>(fn: () 
         const talkers = s.talkers.map((t) => ({ address: t.address, bytes: t.bytes, packets: t.packets, ...(t.flows !== undefined ? { flows: t.flows } : {}) }));
         await coll().replaceOne({ _id: s.source }, { time: s.time, talkers, at: new Date(s.time) }, { upsert: true });
       }),
-    latest: () => read(async () => (await coll().find({}).sort({ at: -1 }).limit(MAX_FLOW_SOURCES).toArray()).map(toSnapshot)),
+    // Newest first; sources with the same time by name.
+    latest: () => read(async () => (await coll().find({}).sort({ at: -1, _id: 1 }).limit(MAX_FLOW_SOURCES).toArray()).map(toSnapshot)),
     get: (source) =>
       read(async () => {
         const d = await coll().findOne({ _id: source });
