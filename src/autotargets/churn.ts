@@ -1,3 +1,16 @@
+import type { RouteChange } from '../core/events.js';
+
+/**
+ * Whether a route change is churn: a replace (new attributes) or a withdraw by an UPDATE. A new
+ * route is not (a table dump after a session comes up would make every prefix "churn"), nor is
+ * the flush of a session that went down (every prefix of that peer at once, not the prefix's own
+ * instability); a flap still counts once, by its withdraw.
+ */
+export function countsAsChurn(c: RouteChange): boolean {
+  if (c.change === 'replace') return true;
+  return c.change === 'withdraw' && c.event.type === 'withdraw' && c.event.cause !== 'peer-down';
+}
+
 /**
  * Route changes per prefix over a sliding window, bounded in memory: each prefix keeps the
  * times of its last changes (at most maxPerPrefix: a prefix flapping harder than that ranks

@@ -29,7 +29,7 @@ export const autoTargetsSchema = z
     churn: z
       .strictObject({
         enabled: z.boolean().default(true),
-        /** Route changes (announce, replace, withdraw; any peer) counted over this sliding window. */
+        /** Route changes counted over this sliding window: replaces and withdraws (any peer); new routes and session flushes do not count. */
         windowMinutes: int(1, 7 * 24 * 60).default(60),
         /** A prefix needs at least this many changes in the window to be chosen for churn. */
         minChanges: int(1, 1_000_000).default(3),

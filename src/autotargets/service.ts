@@ -14,7 +14,7 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { AddressPolicy, Target } from '../probe/target.js';
 import type { LookupResult, RibRoute } from '../rib/index.js';
 import type { AutoTargetMark, AutoTargetMarkRepository } from '../storage/repositories.js';
-import { ChurnWindow } from './churn.js';
+import { ChurnWindow, countsAsChurn } from './churn.js';
 import { parseCommunityPattern } from './community.js';
 import type { AutoTargetsConfig } from './config.js';
 import { AddressFinder, type ReachabilityProbe } from './discover.js';
@@ -173,7 +173,7 @@ export class AutoTargetService implements Service {
 
   private onRouteChange(c: RouteChange): void {
     const prefix = c.event.prefix;
-    if (this.deps.config.churn.enabled) this.churn.record(prefix, this.deps.clock.nowMs());
+    if (this.deps.config.churn.enabled && countsAsChurn(c)) this.churn.record(prefix, this.deps.clock.nowMs());
     if (c.event.type === 'announce' && this.hasRules() && !this.interesting.has(prefix) && isInteresting(interestOf([{ attributes: c.event }], this.rules))) {
       this.interesting.add(prefix);
     }

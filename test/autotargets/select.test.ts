@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { autoTargetsSchema } from '../../src/autotargets/config.js';
 import { candidateAddresses, contains, hostAt, prefixSpan } from '../../src/autotargets/addresses.js';
-import { ChurnWindow } from '../../src/autotargets/churn.js';
+import { ChurnWindow, countsAsChurn } from '../../src/autotargets/churn.js';
 import { communityProblem, matchCommunities, parseCommunityPattern } from '../../src/autotargets/community.js';
 import { autoTargetId, prefixOfAutoId } from '../../src/autotargets/ids.js';
 import { interestOf } from '../../src/autotargets/interest.js';
@@ -10,7 +10,7 @@ import { autoLabels, pickTargets, rankCandidates, type PrefixCandidate, type Ran
 import { TalkerBook } from '../../src/autotargets/traffic.js';
 import { autoTargetInput } from '../../src/autotargets/target-input.js';
 import { validateTargetInput } from '../../src/probe/target.js';
-import { attrs } from '../rib/events.js';
+import { announce, attrs, withdraw } from '../rib/events.js';
 
 const rank = (cs: PrefixCandidate[], over: Partial<Parameters<typeof rankCandidates>[1]> = {}) =>
   rankCandidates(cs, { minChurn: 3, excluded: new Set(), perOriginAsMax: 10, perReason: 100, ...over });
@@ -219,6 +219,16 @@ describe('traffic: talkers to prefixes', () => {
 });
 
 describe('churn window', () => {
+  it.each([
+    ['a new route (table dump)', { event: announce('10.0.0.0/8'), change: 'new', previous: null }, false],
+    ['a replace', { event: announce('10.0.0.0/8'), change: 'replace', previous: { asPath: [1], nextHop: null } }, true],
+    ['a withdraw by an UPDATE', { event: withdraw('10.0.0.0/8'), change: 'withdraw', previous: null }, true],
+    ['a treat-as-withdraw', { event: withdraw('10.0.0.0/8', { cause: 'treat-as-withdraw' }), change: 'withdraw', previous: null }, true],
+    ['the flush of a session that went down', { event: withdraw('10.0.0.0/8', { cause: 'peer-down' }), change: 'withdraw', previous: null }, false],
+  ] as const)('%s counts as churn: %s', (_name, change, want) => {
+    expect(countsAsChurn(change as Parameters<typeof countsAsChurn>[0])).toBe(want);
+  });
+
   it('counts changes per prefix within the sliding window', () => {
     const w = new ChurnWindow(60_000, 100);
     for (const t of [0, 10_000, 20_000]) w.record('10.0.0.0/8', t);

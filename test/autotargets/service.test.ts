@@ -44,7 +44,9 @@ function table(w: World): void {
     announce('127.40.0.0/16', { asPath: [65001, 64700] }),
     announce('127.50.0.0/16', { asPath: [65001, 64800] }),
   ]);
+  // One new route and three replaces: three changes. The four peers' new routes of 127.80/16 are none.
   for (let med = 1; med <= 4; med++) w.feed([announce('127.30.0.0/24', { med })]);
+  for (const address of ['192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.14']) w.feed([announce('127.80.0.0/16', { peer: { ...P2, address } })]);
   w.bus.emit('flow.talkers', { source: 'test', time: '2026-01-01T00:00:00Z', talkers: [{ address: '127.40.3.3', bytes: 5000, packets: 9 }, { address: '10.99.0.1', bytes: 9000, packets: 9 }] });
 }
 
@@ -77,7 +79,7 @@ describe('AutoTargetService', () => {
       { auto: 'origin-as', reasons: 'origin-as', prefix: '127.10.0.0/16', originAs: '64600' },
     ]);
     const view = w.auto.view();
-    expect(view.targets.find((t) => t.id === 'auto4-127-30-0-0-24')).toMatchObject({ prefix: '127.30.0.0/24', reason: 'churn', churn: 4, pinned: false, inRib: true });
+    expect(view.targets.find((t) => t.id === 'auto4-127-30-0-0-24')).toMatchObject({ prefix: '127.30.0.0/24', reason: 'churn', churn: 3, pinned: false, inRib: true });
     expect(view.targets.find((t) => t.id === 'auto4-127-40-0-0-16')).toMatchObject({ reason: 'traffic', trafficBytes: 5000, originAs: 64700 });
     expect(view.targets.find((t) => t.id === 'auto4-127-20-2-0-24')).toMatchObject({ communities: ['65000:1:*'] });
 
