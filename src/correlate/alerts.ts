@@ -28,7 +28,9 @@ export type AlertKind =
   | 'unreachable'
   | 'route_withdrawn'
   | 'hop_count_change'
-  | 'as_path_change';
+  | 'as_path_change'
+  /** The path MTU fell below the target's usual one (src/correlate/mtu.ts). */
+  | 'mtu_change';
 
 export type AlertSeverity = 'critical' | 'major' | 'minor' | 'info';
 export type AlertLifecycle = 'open' | 'updated' | 'resolved';
@@ -41,6 +43,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<AlertKind, AlertSeverity>> = {
   loss: 'major',
   hop_count_change: 'minor',
   as_path_change: 'minor',
+  mtu_change: 'minor',
   path_better: 'info',
 };
 

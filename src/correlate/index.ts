@@ -13,3 +13,6 @@ export * from './sentence.js';
 export * from './alerts.js';
 export * from './signals.js';
 export * from './pipeline.js';
+export * from './mtu.js';
+export * from './performance.js';
+export * from './decision.js';

@@ -7,11 +7,13 @@ import type { Clock } from '../core/clock.js';
 import type { RouteChange, SmokeTraceEvents } from '../core/events.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Telemetry } from '../core/telemetry.js';
+import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { PathObservation } from '../probe/types.js';
 import type { PathChangeRecord, Storage, StoredAlert } from '../storage/repositories.js';
 import { defaultAlertId, EMPTY_ALERT_STATE, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
 import { emptyChangeState, type ChangeState } from './change.js';
 import type { RouteHolding } from './decision.js';
+import { EMPTY_MTU_STATE, observeMtu, type MtuState } from './mtu.js';
 import { assess } from './pipeline.js';
 import { mergePolicy, type JudgePolicy } from './policy.js';
 import { collapseRepeats, flattenAsPath } from './route-ref.js';
@@ -96,13 +98,14 @@ export class CorrelatorService implements Service {
   readonly name = 'correlator';
   private readonly changes = new Map<string, ChangeState>();
   private readonly alerts = new Map<string, AlertState>();
+  private readonly mtu = new Map<string, MtuState>();
   private readonly names = new Map<string, string>();
   private readonly targets = new TargetIndex();
   private buffer: RouteChange[] = [];
   private bufferHead = 0;
   private readonly lastBurst = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  readonly counters = { observations: 0, skipped: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, bursts: 0, routeChanges: 0 };
+  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, bursts: 0, routeChanges: 0 };
 
   private readonly alertId: AlertIdFactory;
 
@@ -113,6 +116,7 @@ export class CorrelatorService implements Service {
   async start(): Promise<void> {
     this.deps.bus.on('observation', 'correlator', (o) => this.onObservation(o));
     this.deps.bus.on('route.change', 'correlator', (c) => this.onRouteChange(c));
+    this.deps.bus.on('path.mtu', 'correlator', (m) => this.onPathMtu(m));
     this.deps.telemetry.registerHealth('correlator', () => ({
       status: 'up',
       details: { ...this.counters, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead },
@@ -186,6 +190,27 @@ export class CorrelatorService implements Service {
     const superseded = this.supersededBy(targetId, a.signals, pathChangeId !== null);
     const signals = [...a.signals, ...superseded];
     this.signal([...signals, ...this.pendingClears(targetId, signals)], nowMs, policy, pathChangeId);
+  }
+
+  /** A path MTU measurement: the pure MTU state machine, its signal to the alert machine (kind mtu_change). */
+  onPathMtu(m: PmtuMeasurement): void {
+    // Measured by another vantage: its own correlator judges it.
+    if (m.status !== 'ok' || m.vantage !== this.deps.vantage) {
+      this.counters.skipped++;
+      return;
+    }
+    this.counters.mtuMeasurements++;
+    const name = this.names.get(m.targetId) ?? m.target.name;
+    this.names.set(m.targetId, name);
+    const policy = this.policyFor(m.targetId);
+    const nowMs = this.deps.clock.nowMs();
+    const r = observeMtu(this.mtu.get(m.targetId) ?? EMPTY_MTU_STATE, m, { policy, targetName: name, nowMs, asNames: this.asNames() });
+    this.mtu.set(m.targetId, r.state);
+    if (r.change) {
+      this.counters.mtuChanges++;
+      this.deps.log.info({ target: m.targetId, from: r.change.fromMtu, to: r.change.toMtu }, 'path MTU change');
+    }
+    if (r.signal) this.signal([r.signal], nowMs, policy, null);
   }
 
   /**

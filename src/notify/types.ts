@@ -41,6 +41,7 @@ export const ALERT_KINDS = [
   'route_withdrawn',
   'hop_count_change',
   'as_path_change',
+  'mtu_change',
 ] as const satisfies readonly AlertKind[];
 type MissingKind = Exclude<AlertKind, (typeof ALERT_KINDS)[number]>;
 const allKindsListed: [MissingKind] extends [never] ? true : false = true;

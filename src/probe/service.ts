@@ -8,6 +8,7 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { Storage } from '../storage/repositories.js';
 import { annotateHops, type OriginLookup } from './annotate.js';
 import { resolveTarget } from './resolve.js';
+import { PmtuProber } from './pmtu/prober.js';
 import { ScamperPool, type ScamperPoolMethod } from './scamper-pool.js';
 import { ProbeScheduler, type OnDemandReason, type RunContext, type RunNowResult } from './scheduler.js';
 import { validateTargetInput, type Target, type ValidationProblem } from './target.js';
@@ -40,6 +41,8 @@ export class ProbeService implements Service {
   readonly scheduler: ProbeScheduler;
   /** The long-running scamper for scamper targets (probing.scamper.mode 'pool'), else null. */
   readonly scamperPool: ScamperPool | null;
+  /** The path MTU schedule (probing.pmtu.enabled), else null. */
+  readonly pmtu: PmtuProber | null;
   private readonly targets = new Map<string, Target>();
 
   constructor(private readonly deps: ProbeServiceDeps) {
@@ -59,6 +62,9 @@ export class ProbeService implements Service {
       vantage,
       log,
     });
+    this.pmtu = config.pmtu.enabled
+      ? new PmtuProber({ config, vantage, store: deps.storage.pathMtu, rib: deps.rib, bus: deps.bus, clock, log, ...(deps.runOptions ? { runOptions: deps.runOptions } : {}) })
+      : null;
   }
 
   async start(): Promise<void> {
@@ -73,20 +79,22 @@ export class ProbeService implements Service {
       }
     }
     this.scheduler.setTargets([...this.targets.values()]);
+    this.pmtu?.setTargets([...this.targets.values()]);
     this.deps.bus.on('probe.request', 'prober', (req) => {
       void this.runNow(req.targetId, req.reason === 'bgp-trigger' ? 'bgp' : req.reason === 'cli' ? 'manual' : 'api');
     });
     this.deps.telemetry.registerHealth('prober', () => ({
       status: 'up',
-      details: { ...this.scheduler.stats(), targets: this.targets.size, ...(this.scamperPool ? { scamperPool: this.scamperPool.stats() } : {}) },
+      details: { ...this.scheduler.stats(), targets: this.targets.size, ...(this.scamperPool ? { scamperPool: this.scamperPool.stats() } : {}), ...(this.pmtu ? { pmtu: this.pmtu.stats() } : {}) },
     }));
     this.scheduler.start();
+    this.pmtu?.start();
   }
 
   async stop(): Promise<void> {
     this.deps.bus.off('prober');
     this.deps.telemetry.unregisterHealth('prober');
-    await this.scheduler.stop();
+    await Promise.all([this.scheduler.stop(), this.pmtu?.stop()]);
     await this.scamperPool?.stop();
   }
 
@@ -120,6 +128,7 @@ export class ProbeService implements Service {
     await this.deps.storage.targets.put(v.target);
     this.targets.set(v.target.id, v.target);
     this.scheduler.upsert(v.target);
+    this.pmtu?.upsert(v.target);
     return { ok: true, target: v.target };
   }
 
@@ -145,6 +154,7 @@ export class ProbeService implements Service {
     await this.deps.storage.targets.remove(id);
     this.targets.delete(id);
     this.scheduler.remove(id);
+    this.pmtu?.remove(id);
     return { ok: true, target: t };
   }
 
