@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteEvent } from '../../bgp/types.js';
-import { groupItems, itemOfRoute, matches, type LiveFilter } from '../../web/src/pages/live-model.js';
+import type { LiveObservation } from '../../src/http/live-events.js';
+import { groupItems, itemOfObservation, itemOfRoute, matches, type LiveFilter } from '../../web/src/pages/live-model.js';
 
 const ANY: LiveFilter = { prefix: '', peer: '', target: '', kind: '' };
 const peer = (address: string, asn: number) => ({ address, asn, bgpId: address, type: 'global' as const, distinguisher: '0:0', postPolicy: false, adjRibOut: false });
@@ -22,17 +23,6 @@ describe('live items and their grouping', () => {
     expect(i.href).toBe('#/prefix/203.0.113.0%2F24');
   });
 
-  it.each([
-    [{ ...ANY, kind: 'withdraw' }, [false, true]],
-    [{ ...ANY, kind: 'other' }, [false, false]],
-    [{ ...ANY, prefix: '203.0.113' }, [true, true]],
-    [{ ...ANY, peer: 'as65001' }, [true, true]],
-    [{ ...ANY, peer: '198.51.100.9' }, [false, false]],
-    [{ ...ANY, target: 'shop' }, [false, false]],
-  ] as Array<[LiveFilter, boolean[]]>)('filter %j', (f, expected) => {
-    expect([announce('203.0.113.0/24'), withdraw('203.0.113.0/24')].map((e) => matches(itemOfRoute(e), f))).toEqual(expected);
-  });
-
   it('merges alike events into one line that says how many it stands for', () => {
     const items = [announce('203.0.113.0/24'), announce('203.0.113.0/24'), announce('203.0.113.0/24'), withdraw('203.0.113.0/24')].map(itemOfRoute);
     const g = groupItems(items, ANY, 80);
@@ -50,5 +40,34 @@ describe('live items and their grouping', () => {
     expect(byPeer[0]!.label).toBe('20 announce events from 192.0.2.0 AS65001: 10.0.0.0/24, 10.1.0.0/24, 10.2.0.0/24 and 17 more prefixes');
     const byKind = groupItems(items, ANY, 10);
     expect(byKind.map((g) => [g.sample.kind, g.count])).toEqual([['announce', 1000], ['withdraw', 1000]]);
+  });
+
+  const run = (over: Partial<LiveObservation> = {}): LiveObservation => ({
+    targetId: 'shop', targetName: 'Shop', vantage: 'fra', startedAt: '2026-11-21T10:00:02.000Z', status: 'ok', reached: true, hops: 9, rttMs: 12.5, loss: 0, pathChanged: false, error: null, ...over,
+  });
+
+  it('shows a probe run, and one whose path differs from the run before as "path.new"', () => {
+    const same = itemOfObservation(run());
+    expect(same).toMatchObject({ kind: 'probe', target: 'shop', href: '#/target/shop', text: 'Shop (shop): reached in 9 hops, 12.5 ms, loss 0 % (from fra)' });
+    const moved = itemOfObservation(run({ pathChanged: true, hops: 10 }));
+    expect(moved.kind).toBe('path.new');
+    expect(moved.text).toBe('Shop (shop): path differs from the previous run; reached in 10 hops, 12.5 ms, loss 0 % (from fra)');
+    expect(itemOfObservation(run({ status: 'failed', reached: false, rttMs: null, loss: 1, error: 'timed out' })).text).toBe('Shop (shop): run failed: timed out (from fra)');
+  });
+
+  // Items: an announce, a withdraw, a probe run, a run whose path differs.
+  it.each([
+    [{ ...ANY, kind: 'withdraw' }, [false, true, false, false]],
+    [{ ...ANY, kind: 'other' }, [false, false, false, false]],
+    [{ ...ANY, kind: 'path.new' }, [false, false, false, true]],
+    [{ ...ANY, kind: 'probe' }, [false, false, true, false]],
+    [{ ...ANY, prefix: '203.0.113' }, [true, true, false, false]],
+    [{ ...ANY, peer: 'as65001' }, [true, true, false, false]],
+    [{ ...ANY, peer: '198.51.100.9' }, [false, false, false, false]],
+    [{ ...ANY, target: 'SHO' }, [false, false, true, true]],
+    [{ ...ANY, target: 'mail' }, [false, false, false, false]],
+  ] as Array<[LiveFilter, boolean[]]>)('filter %j', (f, expected) => {
+    const items = [itemOfRoute(announce('203.0.113.0/24')), itemOfRoute(withdraw('203.0.113.0/24')), itemOfObservation(run()), itemOfObservation(run({ pathChanged: true }))];
+    expect(items.map((i) => matches(i, f))).toEqual(expected);
   });
 });

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { attribute } from '../../src/correlate/attribution.js';
 import { judge } from '../../src/correlate/judge.js';
 import { DEFAULT_POLICY } from '../../src/correlate/policy.js';
@@ -8,6 +9,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { PathObservation } from '../../src/probe/types.js';
 import { MongoStore } from '../../src/storage/mongo/store.js';
 import type { PathChangeRecord, StoredAlert } from '../../src/storage/repositories.js';
+import { open, peerUp, routeMonitoring, u32, updateBody } from '../bgp/bmp/bytes.js';
 
 /**
  * An alert with its path change, for the Alert page: a loopback target cannot
@@ -63,4 +65,32 @@ export async function seedAlert(uri: string, opts: { targetId: string; before: P
   } finally {
     await store.stop();
   }
+}
+
+/**
+ * A BMP session (hand-built messages, test/bgp/bmp/bytes.ts) in which peer
+ * 192.0.2.77 AS65077 announces 127.0.0.0/8 (AS path 65077 65010), withdraws
+ * it, and announces it again over 65077 65020, all stamped `tsSec`: the
+ * covering prefix of the loopback targets, so the target page has route
+ * events of its covering prefix to mark. The socket stays open (closing it
+ * would take the router's routes out of the RIB); the caller ends it.
+ */
+export function coveringPrefixSession(port: number, tsSec: number): Promise<Socket> {
+  const peer = { address: [192, 0, 2, 77], asn: 65077, tsSec };
+  const attrs = (second: number) => [
+    0x40, 1, 1, 0, // ORIGIN IGP
+    0x40, 2, 10, 2, 2, ...u32(65077), ...u32(second), // AS_PATH: AS_SEQUENCE [65077, second]
+    0x40, 3, 4, 192, 0, 2, 77, // NEXT_HOP 192.0.2.77
+  ];
+  const net8 = [8, 127]; // 127.0.0.0/8
+  const stream = Buffer.concat([
+    peerUp(open(65000), open(65077), peer),
+    routeMonitoring(updateBody([], attrs(65010), net8), peer),
+    routeMonitoring(updateBody(net8, [], []), peer),
+    routeMonitoring(updateBody([], attrs(65020), net8), peer),
+  ]);
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(stream, () => resolve(s)));
+    s.on('error', reject);
+  });
 }

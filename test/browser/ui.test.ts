@@ -9,7 +9,7 @@ import type { PathObservation } from '../../src/probe/types.js';
 import { runCli, type RunningDaemon } from '../helpers/daemon.js';
 import { uniqueDbUri } from '../helpers/mongo.js';
 import { freePort, launch, screenshot, VIEWPORTS, watchErrors } from './browser.js';
-import { seedAlert } from './seed.js';
+import { coveringPrefixSession, seedAlert } from './seed.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TOKEN = 'browser-test-token-0123456789';
@@ -30,6 +30,8 @@ describe('the web UI in Chromium against a real daemon', () => {
   let alertId: string;
 
   const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`)).json()) as T;
+  const send = (method: string, path: string, body?: unknown) =>
+    fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
   const probe = async (id: string): Promise<PathObservation> => {
     const r = await fetch(`${base}/api/targets/${id}/probe`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(r.status).toBe(200);
@@ -134,6 +136,33 @@ describe('the web UI in Chromium against a real daemon', () => {
     await page.close();
   });
 
+  it('the live page shows probe runs, a run whose path differs, and the judged path change', async () => {
+    const { page, errors } = await open('live');
+    await page.getByText('connected', { exact: true }).waitFor({ timeout: 10_000 });
+    // An API target on 127.0.0.1, learned by the correlator, then moved to 127.0.0.6: a new path.
+    const add = await send('POST', '/api/targets', { name: 'flip', host: '127.0.0.1', tool: 'traceroute', intervalSec: 3600, timeoutSec: 20 });
+    expect(add.status).toBe(201);
+    try {
+      for (let i = 0; i < 3; i++) await probe('flip');
+      await page.locator('.live-line.kind-probe', { hasText: 'flip: reached in 1 hops' }).first().waitFor({ timeout: 5_000 });
+      const put = await send('PUT', '/api/targets/flip', { name: 'flip', host: '127.0.0.6', tool: 'traceroute', intervalSec: 3600, timeoutSec: 20 });
+      expect(put.status).toBe(200);
+      await probe('flip');
+      await page.locator('.live-line.kind-path-new', { hasText: 'flip: path differs from the previous run' }).waitFor({ timeout: 5_000 });
+      await probe('flip');
+      await page.locator('.live-line.kind-path-change', { hasText: 'flip' }).waitFor({ timeout: 10_000 });
+      // The kind menu narrows to path changes (probe runs and route events go).
+      await page.getByLabel('Kind').selectOption('path.change');
+      await probe('flip');
+      await page.locator('.live-stats', { hasText: /received/ }).waitFor();
+      await screenshot(page, 'live-path-change-laptop');
+      expect(errors).toEqual([]);
+    } finally {
+      await send('DELETE', '/api/targets/flip');
+      await page.close();
+    }
+  });
+
   it('seeds observations and an alert (real traceroutes, the real judge)', async () => {
     const before = [await probe('loopback'), await probe('loopback')];
     const after = [await probe('loopback-two'), await probe('loopback-two')];
@@ -153,9 +182,37 @@ describe('the web UI in Chromium against a real daemon', () => {
     expect(((await bad.json()) as { problems: Array<{ path: string }> }).problems[0]!.path).toBe('since');
   });
 
+  it('the target page marks the route events of the covering prefix on both charts, and lists them', async () => {
+    // Route events stamped after the first run and before the last, so they fall inside the charts.
+    const first = (await getJson<{ observations: Array<{ startedAt: string }> }>('/api/targets/loopback/observations')).observations.at(-1)!;
+    while (Date.now() < Date.parse(first.startedAt) + 1100) await new Promise((r) => setTimeout(r, 100));
+    const session = await coveringPrefixSession(bmpPort, Math.floor(Date.now() / 1000));
+    try {
+      const hist = `/api/prefixes/${encodeURIComponent('127.0.0.0/8')}/history`;
+      await expect.poll(async () => (await getJson<{ events: number }>(hist)).events, { timeout: 10_000 }).toBe(3);
+      // A run after them: annotated with its covering prefix from the RIB, and the charts' right end.
+      await new Promise((r) => setTimeout(r, 1100));
+      const last = await probe('loopback');
+      expect(last.hops.at(-1)?.prefix).toBe('127.0.0.0/8');
+      const { page, errors } = await open('target/loopback');
+      await page.locator('.chart .u-over').first().waitFor();
+      expect(await page.getByRole('link', { name: 'Covering prefix 127.0.0.0/8' }).count()).toBe(1);
+      // Each chart drew the three route events (the seeded change and the replayed stream are older than the runs).
+      await expect.poll(() => page.locator('.chart .uplot').evaluateAll((els) => els.map((e) => e.getAttribute('data-marks')))).toEqual(['3', '3']);
+      const marks = await page.locator('details.marks li').allTextContents();
+      for (const what of ['announce 127.0.0.0/8 by 192.0.2.77 AS65077', 'withdraw 127.0.0.0/8 by 192.0.2.77 AS65077']) expect(marks.some((m) => m.includes(what)), what).toBe(true);
+      await page.locator('details.marks summary').click();
+      await screenshot(page, 'target-marks-laptop');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      session.destroy();
+    }
+  });
+
   const PAGES = () => [
     { name: 'overview', path: 'overview', ready: 'text=Troubled destinations' },
-    { name: 'live', path: 'live', ready: 'text=Events' },
+    { name: 'live', path: 'live', ready: '#h-events' },
     { name: 'targets', path: 'targets', ready: 'tr[data-target="loopback"]' },
     { name: 'target', path: 'target/loopback', ready: '.u-over' },
     { name: 'prefix', path: `prefix/${encodeURIComponent(PREFIX)}`, ready: 'svg.timeline' },

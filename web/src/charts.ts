@@ -44,8 +44,14 @@ export interface SmokeSeries {
 export interface Marker {
   t: number;
   color: string;
+  /** What it marks, for the list beside the chart ("withdraw 127.0.0.0/8 by 192.0.2.1 AS65001"). */
+  label?: string;
 }
 
+/**
+ * Draws the markers that fall inside the plot and says how many on the chart's
+ * root (data-marks): the canvas itself cannot be read by tests or screen readers.
+ */
 function markersPlugin(markers: readonly Marker[]): uPlot.Plugin {
   return {
     hooks: {
@@ -53,6 +59,7 @@ function markersPlugin(markers: readonly Marker[]): uPlot.Plugin {
         const ctx = u.ctx;
         ctx.save();
         ctx.lineWidth = 1.5 * devicePixelRatio;
+        let drawn = 0;
         for (const m of markers) {
           const x = Math.round(u.valToPos(m.t, 'x', true));
           if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
@@ -61,8 +68,10 @@ function markersPlugin(markers: readonly Marker[]): uPlot.Plugin {
           ctx.moveTo(x, u.bbox.top);
           ctx.lineTo(x, u.bbox.top + u.bbox.height);
           ctx.stroke();
+          drawn++;
         }
         ctx.restore();
+        u.root.dataset.marks = String(drawn);
       },
     },
   };

@@ -1,7 +1,8 @@
 /** Live items and their grouping. Pure (no DOM), so the collapse rule is easy to read and to test. */
 import type { RouteEvent } from '../../../bgp/types.js';
+import type { LiveObservation } from '../../../src/http/live-events.js';
 import type { PathChangeRecord, StoredAlert } from '../../../src/storage/repositories.js';
-import { asPath } from '../format.js';
+import { asPath, ms, pct } from '../format.js';
 
 export interface LiveItem {
   kind: string;
@@ -28,7 +29,21 @@ export interface LiveFilter {
   kind: string;
 }
 
-const LISTED = new Set(['announce', 'withdraw', 'peer_up', 'peer_down', 'eor', 'path.change', 'alert']);
+/** The kind menu: value and what it says. 'other' = every route event kind not listed. */
+export const KIND_OPTIONS: ReadonlyArray<[string, string]> = [
+  ['', '(any)'],
+  ['announce', 'announce'],
+  ['withdraw', 'withdraw'],
+  ['peer_up', 'peer up'],
+  ['peer_down', 'peer down'],
+  ['eor', 'end of RIB'],
+  ['path.new', 'path differs (probe run)'],
+  ['path.change', 'path change (judged)'],
+  ['probe', 'probe run, same path'],
+  ['alert', 'alert'],
+  ['other', 'other route events'],
+];
+const LISTED = new Set(KIND_OPTIONS.map(([v]) => v).filter((v) => v && v !== 'other'));
 
 export function itemOfRoute(e: RouteEvent): LiveItem {
   const peer = 'peer' in e ? `${e.peer.address} AS${e.peer.asn}` : '';
@@ -42,6 +57,24 @@ export function itemOfRoute(e: RouteEvent): LiveItem {
   else if (e.type === 'error') text = `${e.code} from ${e.router}: ${e.message}`;
   else text = `${e.type} from ${e.router}${peer ? ` peer ${peer}` : ''}`;
   return { kind: e.type, time: e.time, prefix, peer, target: '', text, href: prefix ? `#/prefix/${encodeURIComponent(prefix)}` : null };
+}
+
+/** A probe run: "path.new" when its path differs from the previous run of its target, else "probe". */
+export function itemOfObservation(o: LiveObservation): LiveItem {
+  const who = o.targetName === o.targetId ? o.targetId : `${o.targetName} (${o.targetId})`;
+  const how =
+    o.status === 'failed'
+      ? `run failed: ${o.error ?? 'unknown error'}`
+      : `${o.reached ? 'reached' : 'NOT reached'} in ${o.hops} hops, ${ms(o.rttMs)}, loss ${pct(o.loss)}`;
+  return {
+    kind: o.pathChanged ? 'path.new' : 'probe',
+    time: o.startedAt,
+    prefix: '',
+    peer: '',
+    target: o.targetId,
+    text: `${who}: ${o.pathChanged ? 'path differs from the previous run; ' : ''}${how} (from ${o.vantage})`,
+    href: `#/target/${encodeURIComponent(o.targetId)}`,
+  };
 }
 
 export function itemOfChange(c: PathChangeRecord): LiveItem {
@@ -65,7 +98,7 @@ export function matches(i: LiveItem, f: LiveFilter): boolean {
   if (f.kind && (f.kind === 'other' ? LISTED.has(i.kind) : i.kind !== f.kind)) return false;
   if (f.prefix && !i.prefix.startsWith(f.prefix)) return false;
   if (f.peer && !i.peer.toLowerCase().includes(f.peer.toLowerCase())) return false;
-  if (f.target && !i.target.includes(f.target)) return false;
+  if (f.target && !i.target.toLowerCase().includes(f.target.toLowerCase())) return false;
   return true;
 }
 

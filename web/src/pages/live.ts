@@ -1,29 +1,31 @@
 /**
- * Live: route events, path changes and alerts as they happen. Incoming items
+ * Live: route events, probe runs (those whose path differs from the run before
+ * stand out), judged path changes and alerts as they happen. Incoming items
  * go to a queue; one requestAnimationFrame drains it, grouping alike items
  * (same kind, peer and prefix; then same kind and peer under heavy load) into
  * one line that says how many events it stands for. The list is bounded.
  */
 import type { RouteEvent } from '../../../bgp/types.js';
-import { h, card, field, select } from '../dom.js';
+import type { LiveObservation } from '../../../src/http/live-events.js';
+import { h, card, field } from '../dom.js';
 import { clock } from '../format.js';
 import { liveSocket } from '../live.js';
 import type { Cleanup } from '../main.js';
-import { groupItems, itemOfAlert, itemOfChange, itemOfRoute, type LiveItem, type LiveGroup } from './live-model.js';
+import { groupItems, itemOfAlert, itemOfChange, itemOfObservation, itemOfRoute, KIND_OPTIONS, type LiveItem, type LiveGroup } from './live-model.js';
 
 const MAX_LINES = 400;
 /** Lines added per frame at most; beyond it, items collapse further (by kind and peer). */
 const LINES_PER_FRAME = 50;
 /** Items held while paused (the oldest are dropped, counted). */
 const MAX_PENDING = 20_000;
-
-const KINDS = ['', 'announce', 'withdraw', 'peer_up', 'peer_down', 'eor', 'path.change', 'alert', 'other'];
+/** How long a new line stays highlighted (also without animation, for reduced motion). */
+const NEW_MS = 4000;
 
 export function livePage(root: HTMLElement): Cleanup {
   const prefixIn = h('input', { name: 'prefix', type: 'search', placeholder: '203.0.113.0/24', autocomplete: 'off' });
   const peerIn = h('input', { name: 'peer', type: 'search', placeholder: '192.0.2.1 or AS', autocomplete: 'off' });
   const targetIn = h('input', { name: 'target', type: 'search', placeholder: 'target id', autocomplete: 'off' });
-  const kindIn = select('kind', KINDS, '');
+  const kindIn = h('select', { name: 'kind' }, ...KIND_OPTIONS.map(([value, label]) => h('option', { value }, label)));
   const pauseBtn = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Pause');
   const clearBtn = h('button', { type: 'button', class: 'ghost' }, 'Clear');
   const stats = h('p', { class: 'live-stats', 'aria-live': 'off' });
@@ -48,6 +50,7 @@ export function livePage(root: HTMLElement): Cleanup {
   let droppedServer = 0;
   let droppedLocal = 0;
   let raf = 0;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
 
   const filterOf = () => ({ prefix: prefixIn.value.trim(), peer: peerIn.value.trim(), target: targetIn.value.trim(), kind: kindIn.value });
 
@@ -70,10 +73,10 @@ export function livePage(root: HTMLElement): Cleanup {
     const e = g.sample;
     return h(
       'li',
-      { class: `live-line new kind-${e.kind.replace('.', '-')}` },
+      { class: `live-line new kind-${e.kind.replace('.', '-')}`, 'data-kind': e.kind },
       h('time', { datetime: e.time }, clock(e.time)),
       h('span', { class: 'kind' }, e.kind),
-      g.count > 1 ? h('span', { class: 'count', title: `this line stands for ${g.count} events`, 'data-count': g.count }, `×${g.count}`) : null,
+      g.count > 1 ? h('span', { class: 'count', title: `this line stands for ${g.count} events`, 'data-count': g.count }, h('span', { 'aria-hidden': 'true' }, `×${g.count}`), h('span', { class: 'sr-only' }, `${g.count} events:`)) : null,
       h('span', { class: 'what' }, e.href ? h('a', { href: e.href }, g.count > 1 ? g.label : e.text) : g.count > 1 ? g.label : e.text),
     );
   }
@@ -88,8 +91,17 @@ export function livePage(root: HTMLElement): Cleanup {
     // Newest first: the batch's last group goes on top.
     for (let i = groups.length - 1; i >= 0; i--) frag.append(line(groups[i]!));
     shown += groups.reduce((n, g) => n + g.count, 0);
+    const added = [...frag.children];
     list.prepend(frag);
     while (list.childElementCount > MAX_LINES) list.lastElementChild!.remove();
+    // One timer per frame, not per line: the highlight ends NEW_MS after the frame that added it.
+    if (added.length) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        for (const el of added) el.classList.remove('new');
+      }, NEW_MS);
+      timers.add(t);
+    }
     updateStats();
   }
 
@@ -119,6 +131,10 @@ export function livePage(root: HTMLElement): Cleanup {
     droppedServer += b.dropped;
     push(b.events.map(itemOfRoute));
   };
+  const onRuns = (b: { items: LiveObservation[]; dropped: number }) => {
+    droppedServer += b.dropped;
+    push(b.items.map(itemOfObservation));
+  };
   const onChange = (c: Parameters<typeof itemOfChange>[0]) => push([itemOfChange(c)]);
   const onAlert = (a: Parameters<typeof itemOfAlert>[0]) => push([itemOfAlert(a)]);
   const onConnect = () => {
@@ -130,6 +146,7 @@ export function livePage(root: HTMLElement): Cleanup {
     status.className = 'badge bad';
   };
   sock.on('route.events', onRoutes);
+  sock.on('observations', onRuns);
   sock.on('path.change', onChange);
   sock.on('alert', onAlert);
   sock.on('connect', onConnect);
@@ -139,7 +156,9 @@ export function livePage(root: HTMLElement): Cleanup {
 
   return () => {
     cancelAnimationFrame(raf);
+    for (const t of timers) clearTimeout(t);
     sock.off('route.events', onRoutes);
+    sock.off('observations', onRuns);
     sock.off('path.change', onChange);
     sock.off('alert', onAlert);
     sock.off('connect', onConnect);

@@ -122,12 +122,18 @@ export async function targetPage(root: HTMLElement, id: string): Promise<Cleanup
   const lossBox = h('div', { class: 'chart' });
   const markers: Marker[] = [];
   const routeColor = (type: string) => (type === 'withdraw' ? 'rgba(255,110,110,0.9)' : 'rgba(255,200,80,0.8)');
-  for (const p of history?.peers ?? []) for (const e of p.events) markers.push({ t: Date.parse(e.time) / 1000, color: routeColor(e.type) });
+  const routeMark = (e: { time: string; type: string }, prefix: string, peer: string): Marker => ({ t: Date.parse(e.time) / 1000, color: routeColor(e.type), label: `${e.type} ${prefix} by ${peer}` });
+  for (const p of history?.peers ?? []) for (const e of p.events) markers.push(routeMark(e, prefix!, `${p.peer.address} AS${p.peer.asn}`));
   // The route events each path change was judged with, and the change itself (violet).
   for (const c of changesR.changes) {
-    markers.push({ t: Date.parse(c.time) / 1000, color: 'rgba(200,150,255,0.95)' });
-    for (const e of c.routeEvents) if (e.type === 'announce' || e.type === 'withdraw') markers.push({ t: Date.parse(e.time) / 1000, color: routeColor(e.type) });
+    markers.push({ t: Date.parse(c.time) / 1000, color: 'rgba(200,150,255,0.95)', label: `path change: ${c.sentence}` });
+    for (const e of c.routeEvents) if (e.type === 'announce' || e.type === 'withdraw') markers.push(routeMark(e, e.prefix, `${e.peer.address} AS${e.peer.asn}`));
   }
+  markers.sort((a, b) => a.t - b.t);
+  // The marks as text too (the canvas says nothing to a screen reader).
+  const markList = markers.length
+    ? h('details', { class: 'marks' }, h('summary', {}, `${markers.length} marked event${markers.length === 1 ? '' : 's'}`), h('ol', {}, ...markers.map((m) => h('li', {}, h('time', { datetime: new Date(m.t * 1000).toISOString() }, time(new Date(m.t * 1000).toISOString())), ` ${m.label ?? ''}`))))
+    : null;
   root.append(
     latestCard,
     card(
@@ -136,6 +142,7 @@ export async function targetPage(root: HTMLElement, id: string): Promise<Cleanup
       chartBox,
       h('h3', {}, 'Loss'),
       lossBox,
+      markList,
     ),
     card('Path changes', changesList(changesR.changes)),
     card(
