@@ -65,6 +65,8 @@ export class AutoTargetService implements Service {
   private readonly rules: InterestRules;
   /** Prefixes that had a route of a configured origin or community (checked again at each refresh). */
   private readonly interesting = new Set<string>();
+  /** Prefixes of the automatic targets, as of the last change made here (the ingest path reads only this). */
+  private autoPrefixes = new Set<string>();
   private marks: Map<string, AutoTargetMark> | null = null;
   /** Details of the latest choice per prefix, for the API. */
   private details = new Map<string, RankedCandidate>();
@@ -103,6 +105,7 @@ export class AutoTargetService implements Service {
     bus.on('route.change', this.name, (c) => this.onRouteChange(c));
     if (config.traffic.enabled) bus.on('flow.talkers', this.name, (t) => this.onTalkers(t));
     await this.loadMarks();
+    this.autoPrefixes = new Set(this.current().keys());
     telemetry.registerHealth(this.name, () => ({
       status: 'up',
       details: { ...this.counters, targets: this.current().size, trackedChurnPrefixes: this.churn.size, interestingPrefixes: this.interesting.size, trafficSources: this.talkers.sources, marksLoaded: this.marks !== null, ...this.finder.stats, lastRefresh: this.last },
@@ -177,7 +180,7 @@ export class AutoTargetService implements Service {
     if (c.event.type === 'announce' && this.hasRules() && !this.interesting.has(prefix) && isInteresting(interestOf([{ attributes: c.event }], this.rules))) {
       this.interesting.add(prefix);
     }
-    if (c.change === 'withdraw' && this.current().has(prefix) && this.deps.rib.routesFor(prefix).length === 0 && this.marks?.get(prefix)?.mark !== 'pinned') {
+    if (c.change === 'withdraw' && this.autoPrefixes.has(prefix) && this.deps.rib.routesFor(prefix).length === 0 && this.marks?.get(prefix)?.mark !== 'pinned') {
       void this.serial(() => this.dropWithdrawn(prefix)).catch((err: unknown) => this.deps.log.error({ err, prefix }, 'auto-target removal failed'));
     }
   }
@@ -193,7 +196,8 @@ export class AutoTargetService implements Service {
   // ------------------------------------------------------------------ work (serialized)
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
+    const work = () => fn().finally(() => (this.autoPrefixes = new Set(this.current().keys())));
+    const run = this.chain.then(work, work);
     this.chain = run.catch(() => {});
     return run;
   }
