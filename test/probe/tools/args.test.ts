@@ -6,12 +6,12 @@ const base: ProbeRequest = { tool: 'traceroute', address: '192.0.2.9', method: '
 
 describe('argument arrays', () => {
   it.each([
-    { name: 'traceroute udp', fn: tracerouteArgs, req: base, want: ['-4', '-n', '-q', '3', '-w', '2', '-m', '30', '192.0.2.9'] },
-    { name: 'traceroute icmp first TTL', fn: tracerouteArgs, req: { ...base, method: 'icmp', firstTtl: 2 }, want: ['-4', '-n', '-I', '-q', '3', '-w', '2', '-m', '30', '-f', '2', '192.0.2.9'] },
-    { name: 'traceroute tcp v6', fn: tracerouteArgs, req: { ...base, method: 'tcp', port: 443, address: '2001:db8::9', ipVersion: 6 }, want: ['-6', '-n', '-T', '-p', '443', '-q', '3', '-w', '2', '-m', '30', '2001:db8::9'] },
-    { name: 'mtr json icmp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'icmp' }, want: ['--json', '-n', '-4', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
-    { name: 'mtr raw tcp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'tcp', port: 22, mtrFormat: 'raw' }, want: ['--raw', '-n', '-4', '-T', '-P', '22', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
-    { name: 'mtr udp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'udp' }, want: ['--json', '-n', '-4', '-u', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
+    { name: 'traceroute udp', fn: tracerouteArgs, req: base, want: ['-4', '-n', '-e', '-q', '3', '-w', '2', '-m', '30', '192.0.2.9'] },
+    { name: 'traceroute icmp first TTL', fn: tracerouteArgs, req: { ...base, method: 'icmp', firstTtl: 2 }, want: ['-4', '-n', '-e', '-I', '-q', '3', '-w', '2', '-m', '30', '-f', '2', '192.0.2.9'] },
+    { name: 'traceroute tcp v6', fn: tracerouteArgs, req: { ...base, method: 'tcp', port: 443, address: '2001:db8::9', ipVersion: 6 }, want: ['-6', '-n', '-e', '-T', '-p', '443', '-q', '3', '-w', '2', '-m', '30', '2001:db8::9'] },
+    { name: 'mtr json icmp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'icmp' }, want: ['--json', '-n', '-e', '-4', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
+    { name: 'mtr raw tcp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'tcp', port: 22, mtrFormat: 'raw' }, want: ['--raw', '-n', '-e', '-4', '-T', '-P', '22', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
+    { name: 'mtr udp', fn: mtrArgs, req: { ...base, tool: 'mtr', method: 'udp' }, want: ['--json', '-n', '-e', '-4', '-u', '-c', '3', '-G', '2', '-m', '30', '192.0.2.9'] },
     { name: 'tcptraceroute (port after host: its grammar)', fn: tcptracerouteArgs, req: { ...base, tool: 'tcptraceroute', method: 'tcp', waitSec: 0.5, port: 443 }, want: ['-n', '-q', '3', '-w', '1', '-m', '30', '192.0.2.9', '443'] },
     { name: 'scamper icmp-paris', fn: scamperArgs, req: { ...base, tool: 'scamper', method: 'icmp-paris' }, want: ['-O', 'json', '-O', 'rawtcp', '-c', 'trace -P icmp-paris -q 3 -w 2 -m 30', '-i', '192.0.2.9'] },
     { name: 'scamper tcp port', fn: scamperArgs, req: { ...base, tool: 'scamper', method: 'tcp', port: 443, firstTtl: 3 }, want: ['-O', 'json', '-O', 'rawtcp', '-c', 'trace -P tcp -q 3 -w 2 -m 30 -f 3 -d 443', '-i', '192.0.2.9'] },

@@ -102,8 +102,8 @@ describe('runProbe failure modes never throw', () => {
   });
 
   it('missing binary -> TOOL_MISSING naming the Debian package', async () => {
-    for (const [tool, pkg] of [['traceroute', 'traceroute'], ['mtr', 'mtr-tiny'], ['scamper', 'scamper'], ['tracepath', 'iputils-tracepath']] as const) {
-      const method = tool === 'scamper' ? 'icmp-paris' : tool === 'mtr' ? 'icmp' : 'udp';
+    for (const [tool, pkg] of [['traceroute', 'traceroute'], ['mtr', 'mtr-tiny'], ['tcptraceroute', 'tcptraceroute'], ['scamper', 'scamper'], ['tracepath', 'iputils-tracepath']] as const) {
+      const method = tool === 'scamper' ? 'icmp-paris' : tool === 'mtr' ? 'icmp' : tool === 'tcptraceroute' ? 'tcp' : 'udp';
       const obs = await runProbe({ ...v4, tool, method }, { ...RUN, binary: join(dir, 'no-such-tool') });
       expect(obs).toMatchObject({ status: 'failed', reached: false, hops: [], loss: 1, rtt: null });
       expect(obs.error?.code).toBe('TOOL_MISSING');
