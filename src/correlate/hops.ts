@@ -142,3 +142,33 @@ export function lossOrigin(
     hop.sent < min || ref.sent < min ? null : (hop.loss - ref.loss) * 100,
   );
 }
+
+/** An intermediate hop losing replies while later hops do not: ICMP rate limiting (or filtering), not loss. */
+export interface RateLimitedHop {
+  ttl: number;
+  ip: string | null;
+  asn: number | null;
+  /** Replies missing at this hop, percent. */
+  lossPct: number;
+  sent: number;
+  /** The last hop with enough probes (the destination when reached) and its loss, percent. */
+  laterTtl: number;
+  laterLossPct: number;
+}
+
+/**
+ * Hops (with policy.minHopLossSamples probes) that lose at least
+ * policy.hopLossDeltaPct points more than the last hop with enough probes:
+ * the loss does not carry on, so it is the router's ICMP rate limit, never
+ * path loss. Ordered by TTL.
+ */
+export function rateLimitedHops(agg: readonly HopAggregate[], policy: JudgePolicy): RateLimitedHop[] {
+  const min = policy.minHopLossSamples;
+  const enough = agg.filter((h) => h.sent >= min);
+  const later = enough[enough.length - 1];
+  if (later === undefined) return [];
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  return enough
+    .filter((h) => h.ttl < later.ttl && (h.loss - later.loss) * 100 >= policy.hopLossDeltaPct)
+    .map((h) => ({ ttl: h.ttl, ip: h.ips[0] ?? null, asn: h.asn, lossPct: pct(h.loss), sent: h.sent, laterTtl: later.ttl, laterLossPct: pct(later.loss) }));
+}

@@ -18,8 +18,10 @@ import {
   aggregateHops,
   latencyOrigin,
   lossOrigin,
+  rateLimitedHops,
   type DegradationOrigin,
   type HopAggregate,
+  type RateLimitedHop,
 } from './hops.js';
 import { facts, methodKey } from './path.js';
 import type { JudgePolicy } from './policy.js';
@@ -116,6 +118,8 @@ export interface VerdictEvidence {
   /** Where a latency / loss rise begins and carries on to the destination. */
   latencyOrigin: DegradationOrigin | null;
   lossOrigin: DegradationOrigin | null;
+  /** Hops of the after side whose loss does not carry on (ICMP rate limiting): seen, and not counted as loss. */
+  rateLimitedHops: RateLimitedHop[];
   observationIds: { before: string[]; after: string[] };
   routeEvents: RouteEventRef[];
   /** Some routing change (announce, withdraw, peer down) was among the route events. */
@@ -311,6 +315,7 @@ export function judge(
     changeTtl: firstDifferingTtl(oldPath, newPath),
     latencyOrigin: null,
     lossOrigin: null,
+    rateLimitedHops: rateLimitedHops(a.aggregate, policy),
     observationIds: {
       before: like.before.flatMap((o) => (o.id === undefined ? [] : [o.id])),
       after: like.after.flatMap((o) => (o.id === undefined ? [] : [o.id])),

@@ -10,11 +10,12 @@ import type { AlertSignal } from './alerts.js';
 import { attribute, relevantRouteEvents, type Attribution } from './attribution.js';
 import type { RouteHolding } from './decision.js';
 import { observe, type ChangeResult, type ChangeState, type PathChange } from './change.js';
+import { EMPTY_PERFORMANCE, judgePerformance, type PerformanceState } from './performance.js';
 import { judge, type Verdict } from './judge.js';
 import { facts } from './path.js';
 import type { JudgePolicy } from './policy.js';
 import { describeVerdict, type AsNames } from './sentence.js';
-import { changeSignals, conditionSignals, verdictEvidence } from './signals.js';
+import { changeSignals, conditionSignals } from './signals.js';
 
 export interface AssessContext {
   policy: JudgePolicy;
@@ -31,8 +32,13 @@ export interface AssessContext {
   ribRoutes?: readonly RouteHolding[] | (() => readonly RouteHolding[]);
 }
 
+/** Change detection's state plus, per tool/method, the relative-degradation state (performance.ts). */
+export interface AssessState extends ChangeState {
+  performance?: Readonly<Record<string, PerformanceState>>;
+}
+
 export interface Assessment {
-  state: ChangeState;
+  state: AssessState;
   result: ChangeResult;
   /**
    * Without a confirmed change: the latest runs (policy.confirmAfter of them)
@@ -65,16 +71,20 @@ function destinationPrefix(observations: readonly PathObservation[]): string | n
   return null;
 }
 
-export function assess(state: ChangeState, obs: PathObservation, ctx: AssessContext): Assessment {
-  const { state: next, result } = observe(state, obs, ctx.policy);
-  const track = next.byMethod[facts(obs).methodKey];
+export function assess(state: AssessState, obs: PathObservation, ctx: AssessContext): Assessment {
+  const { state: observed, result } = observe(state, obs, ctx.policy);
+  const key = facts(obs).methodKey;
+  const perfBefore = state.performance?.[key] ?? EMPTY_PERFORMANCE;
+  const withPerf = (p: PerformanceState): AssessState => ({ ...observed, performance: { ...state.performance, [key]: p } });
+  const next = withPerf(perfBefore);
+  const track = observed.byMethod[key];
   const recent = [...(track?.baseline.entries.map((e) => e.obs) ?? []), ...(track?.pending ?? [])].slice(-ctx.policy.confirmAfter);
   const targetId = state.targetId;
   const signals = result.status === 'skipped' ? [] : conditionSignals(targetId, recent, ctx.policy, ctx.targetName);
   if (result.status !== 'confirmed') {
-    const perf = result.status === 'inside' && track !== undefined ? performance(track.baseline.entries.map((e) => e.obs), targetId, ctx) : null;
+    const perf = result.status === 'inside' && track !== undefined ? judgePerformance(track.baseline.entries.map((e) => e.obs), perfBefore, targetId, ctx) : null;
     return {
-      state: next,
+      state: perf === null ? next : withPerf(perf.state),
       result,
       performance: perf?.verdict ?? null,
       verdict: null,
@@ -105,7 +115,8 @@ export function assess(state: ChangeState, obs: PathObservation, ctx: AssessCont
     ...(ctx.asNames === undefined ? {} : { asNames: ctx.asNames }),
   });
   return {
-    state: next,
+    // A new path: a degradation held against the old one is over (the change alerts speak for it).
+    state: withPerf(EMPTY_PERFORMANCE),
     result,
     performance: null,
     verdict,
@@ -118,37 +129,4 @@ export function assess(state: ChangeState, obs: PathObservation, ctx: AssessCont
       ...signals.map((s) => (s.kind === 'unreachable' && s.active ? { ...s, summary: sentence } : s)),
     ],
   };
-}
-
-/**
- * Relative latency/loss on an unchanged path: the newest runs against the
- * older ones of the baseline. Signals (scope "baseline", so they never merge
- * with the absolute-threshold alerts): latency when RTT_MEDIAN_UP, loss when
- * LOSS_UP, each inactive when judged and not risen.
- * Known limit: the baseline keeps learning, so a degradation that lasts for a
- * whole baseline window becomes the new normal and these signals clear (the
- * absolute thresholds of conditionSignals still hold).
- */
-function performance(window: readonly PathObservation[], targetId: string, ctx: AssessContext) {
-  const k = ctx.policy.confirmAfter;
-  if (window.length <= k) return null;
-  const verdict = judge(window.slice(0, -k), window.slice(-k), [], ctx.policy);
-  const first = window[window.length - k];
-  const worse = verdict.verdict === 'worse';
-  const attribution = worse ? attribute(verdict, [], { ignoreAsns: ctx.ignoreAsns ?? [] }) : null;
-  const sentence = worse
-    ? describeVerdict({
-        targetName: ctx.targetName,
-        verdict,
-        attribution,
-        changeTimeMs: first === undefined ? ctx.nowMs : facts(first).timeMs,
-        nowMs: ctx.nowMs,
-        ...(ctx.asNames === undefined ? {} : { asNames: ctx.asNames }),
-      })
-    : null;
-  const base = { targetId, scope: 'baseline', summary: sentence ?? '', numbers: verdict.numbers, evidence: verdictEvidence(verdict) };
-  const signals: AlertSignal[] = [];
-  if (verdict.numbers.rtt.judged) signals.push({ ...base, kind: 'latency', active: verdict.reasons.includes('RTT_MEDIAN_UP') });
-  if (verdict.numbers.loss.judged) signals.push({ ...base, kind: 'loss', active: verdict.reasons.includes('LOSS_UP') });
-  return { verdict, attribution, sentence, signals };
 }

@@ -71,6 +71,11 @@ export interface JudgePolicy {
   /** This many opens of the same (target, kind) within alertFlapWindowMs marks it flapping. */
   alertFlapCount: number;
   alertFlapWindowMs: number;
+  /**
+   * A relative latency/loss degradation on an unchanged path is judged against the runs before it
+   * (held while it lasts); after this long it is accepted as the new normal and its alert closes (0: never).
+   */
+  degradationAcceptAfterMs: number;
 }
 
 /** What one target may override: any subset of the policy. */
@@ -118,6 +123,7 @@ export const DEFAULT_POLICY: Readonly<JudgePolicy> = Object.freeze({
   alertRepeatSuppressMs: 30 * MINUTE,
   alertFlapCount: 3,
   alertFlapWindowMs: 60 * MINUTE,
+  degradationAcceptAfterMs: 24 * 60 * MINUTE,
 });
 
 /**

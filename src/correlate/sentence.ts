@@ -216,3 +216,21 @@ export function describeCondition(
   }
   return `Packet loss to ${targetName} is ${formatPct(n.lossPct ?? 0)} over ${n.sent ?? 0} probes, at or above the ${formatPct(n.thresholdPct ?? 0)} alert threshold.`;
 }
+
+function formatDuration(ms: number): string {
+  const h = ms / 3_600_000;
+  if (h >= 1) return `${Math.round(h * 10) / 10} hour${h === 1 ? '' : 's'}`;
+  const m = Math.round(ms / 60_000);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** While a relative degradation is held against the runs before it (performance.ts). */
+export function referenceNote(runs: number, sinceMs: number, nowMs: number, acceptAfterMs: number): string {
+  const accept = acceptAfterMs > 0 ? `; if it lasts ${formatDuration(acceptAfterMs)} it is accepted as the new normal` : '';
+  return `Compared with the ${runs} run${runs === 1 ? '' : 's'} before ${formatTime(sinceMs, nowMs)}, held as the reference while this lasts${accept}.`;
+}
+
+/** When a lasting relative degradation becomes the reference. */
+export function acceptedNote(acceptAfterMs: number): string {
+  return `Accepted as the new normal after ${formatDuration(acceptAfterMs)}: this alert closes, and later changes are measured against this level.`;
+}

@@ -11,10 +11,12 @@ import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { PathObservation } from '../probe/types.js';
 import type { PathChangeRecord, Storage, StoredAlert } from '../storage/repositories.js';
 import { defaultAlertId, EMPTY_ALERT_STATE, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
-import { emptyChangeState, type ChangeState } from './change.js';
+import { emptyChangeState } from './change.js';
+import type { RateLimitedHop } from './hops.js';
+import type { Verdict } from './judge.js';
 import type { RouteHolding } from './decision.js';
 import { EMPTY_MTU_STATE, observeMtu, type MtuState } from './mtu.js';
-import { assess } from './pipeline.js';
+import { assess, type AssessState } from './pipeline.js';
 import { mergePolicy, type JudgePolicy } from './policy.js';
 import { collapseRepeats, flattenAsPath } from './route-ref.js';
 import { describeWithdrawal } from './sentence.js';
@@ -67,6 +69,14 @@ export interface AlertGate {
   notify(alert: Alert): void;
 }
 
+/** What the judge said of a target's hop-only loss: the hops, and the end-to-end loss beside it. */
+export interface RateLimitNote {
+  at: string;
+  hops: RateLimitedHop[];
+  endToEnd: { lossPct: number; sent: number; judged: boolean };
+}
+const RATE_LIMIT_NOTES = 200;
+
 /** Alerts about the path itself: a new confirmed change decides them afresh. */
 const CHANGE_KINDS = new Set(['path_worse', 'path_better', 'hop_count_change', 'as_path_change']);
 /** Notices of one change: they clear once the path has been stable for the clear time. */
@@ -96,7 +106,7 @@ export function newId(): string {
  */
 export class CorrelatorService implements Service {
   readonly name = 'correlator';
-  private readonly changes = new Map<string, ChangeState>();
+  private readonly changes = new Map<string, AssessState>();
   private readonly alerts = new Map<string, AlertState>();
   private readonly mtu = new Map<string, MtuState>();
   private readonly names = new Map<string, string>();
@@ -105,7 +115,9 @@ export class CorrelatorService implements Service {
   private bufferHead = 0;
   private readonly lastBurst = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, bursts: 0, routeChanges: 0 };
+  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
+  /** Per target, the latest judgement that found hop loss not carried on (ICMP rate limiting), newest last; bounded. */
+  private readonly rateLimited = new Map<string, RateLimitNote>();
 
   private readonly alertId: AlertIdFactory;
 
@@ -119,7 +131,7 @@ export class CorrelatorService implements Service {
     this.deps.bus.on('path.mtu', 'correlator', (m) => this.onPathMtu(m));
     this.deps.telemetry.registerHealth('correlator', () => ({
       status: 'up',
-      details: { ...this.counters, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead },
+      details: { ...this.counters, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead, rateLimited: Object.fromEntries(this.rateLimited) },
     }));
   }
 
@@ -164,6 +176,7 @@ export class CorrelatorService implements Service {
       ignoreAsns: this.deps.config.ignoreAsns,
     });
     this.changes.set(targetId, a.state);
+    this.noteRateLimiting(targetId, a.verdict ?? a.performance, nowMs);
     let pathChangeId: string | null = null;
     if (a.verdict && a.result.status === 'confirmed') {
       const change = a.result.change;
@@ -211,6 +224,17 @@ export class CorrelatorService implements Service {
       this.deps.log.info({ target: m.targetId, from: r.change.fromMtu, to: r.change.toMtu }, 'path MTU change');
     }
     if (r.signal) this.signal([r.signal], nowMs, policy, null);
+  }
+
+  /** Keeps what the judge said about hop-only loss (shown on the correlator's health): seen, classified, not alerted on. */
+  private noteRateLimiting(targetId: string, v: Verdict | null, nowMs: number): void {
+    if (v === null) return;
+    this.rateLimited.delete(targetId);
+    if (v.evidence.rateLimitedHops.length === 0) return;
+    this.counters.rateLimitedJudgements++;
+    const l = v.numbers.loss;
+    this.rateLimited.set(targetId, { at: new Date(nowMs).toISOString(), hops: v.evidence.rateLimitedHops, endToEnd: { lossPct: l.after.pct, sent: l.after.sent, judged: l.judged } });
+    if (this.rateLimited.size > RATE_LIMIT_NOTES) this.rateLimited.delete(this.rateLimited.keys().next().value!);
   }
 
   /**

@@ -82,6 +82,8 @@ const cases: Case[] = [
       expect(v.numbers.loss.after.pct).toBe(0);
       expect(v.evidence.newPath[1]?.lossPct).toBeCloseTo(66.667, 3);
       expect(v.evidence.lossOrigin).toBeNull();
+      // Seen, and said to be rate limiting: hop 2 loses 2 of 3 replies, the destination none.
+      expect(v.evidence.rateLimitedHops).toEqual([{ ttl: 2, ip: '10.99.12.2', asn: 65002, lossPct: 66.7, sent: 30, laterTtl: 3, laterLossPct: 0 }]);
     },
   },
   {
@@ -90,7 +92,11 @@ const cases: Case[] = [
     after: series(LONG, 10, 10, (i): ObsOptions => ({ lost: i % 2 === 0 ? { 1: 2, 3: 1, 4: 1, 5: 1 } : { 1: 2 } })),
     verdict: 'worse',
     primary: 'LOSS_UP',
-    check: (v) => expect(v.evidence.lossOrigin).toMatchObject({ ttl: 3, ip: '10.99.34.4', asn: 65004 }),
+    check: (v) => {
+      expect(v.evidence.lossOrigin).toMatchObject({ ttl: 3, ip: '10.99.34.4', asn: 65004 });
+      // Hop 1 loses 66.7%, the destination ~16.7%: hop 1 is rate limiting on top of the real loss; hop 3's loss carries on.
+      expect(v.evidence.rateLimitedHops.map((h) => [h.ttl, h.lossPct, h.laterLossPct])).toEqual([[1, 66.7, 16.7]]);
+    },
   },
   {
     name: 'insufficient samples: one run each side judges nothing, even with +40 ms',
@@ -247,6 +253,13 @@ describe('judge', () => {
       ['announce', 65001, '10.99.100.0/24', [65001, 65003, 65004, 65002]],
     ]);
     expect(judge(series(SHORT, 10, 0), series(LONG, 10, 10), [], DEFAULT_POLICY).evidence.bgpChange).toBe(false);
+  });
+
+  it('hop loss is not classified with fewer than minHopLossSamples probes at the hop', () => {
+    const v = judge(series(SHORT, 3, 0), series(SHORT, 3, 10, () => ({ lost: { 2: 2 } })), [], DEFAULT_POLICY);
+    expect(v.evidence.newPath[1]?.lossPct).toBeCloseTo(66.667, 3);
+    expect(v.evidence.rateLimitedHops).toEqual([]);
+    expect(judge(series(SHORT, 3, 0), series(SHORT, 3, 10, () => ({ lost: { 2: 2 } })), [], { ...DEFAULT_POLICY, minHopLossSamples: 9 }).evidence.rateLimitedHops).toHaveLength(1);
   });
 
   it('judges nothing without runs on one side', () => {

@@ -123,7 +123,8 @@ describe('assess: performance on an unchanged path', () => {
     expect(done.attribution?.asn).toBe(65002);
     expect(done.sentence).toBe(
       'Since 14:06 UTC the connection to shop.example got worse. Median latency rose from 0.1 ms to 40 ms (+40 ms). ' +
-        'It begins at hop 2 (10.99.12.2, AS 65002 (Lab Two)). There was no routing change. Likely responsible: AS 65002 (Lab Two), medium confidence: the degradation begins inside it and carries on to the destination; the evidence is thin.',
+        'It begins at hop 2 (10.99.12.2, AS 65002 (Lab Two)). There was no routing change. Likely responsible: AS 65002 (Lab Two), medium confidence: the degradation begins inside it and carries on to the destination; the evidence is thin. ' +
+        'Compared with the 5 runs before 14:06 UTC, held as the reference while this lasts; if it lasts 24 hours it is accepted as the new normal.',
     );
     expect(done.signals.filter((s) => s.scope === 'baseline').map((s) => `${s.kind}=${s.active}`)).toEqual(['latency=true']);
   });
