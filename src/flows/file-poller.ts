@@ -111,7 +111,8 @@ export class FlowFilePoller {
     this.seenKey = before.key;
     const text = await readBounded(watch.path, before.size, limits.maxBytes);
     const after = await version(watch.path);
-    const unfinished = !text.endsWith('\n') && this.pendingKey !== before.key;
+    // Line formats end with a newline when complete; a JSON document needs none (a cut one fails to parse).
+    const unfinished = watch.format !== 'json' && !text.endsWith('\n') && this.pendingKey !== before.key;
     if (after?.key !== before.key || unfinished) {
       // Being written: look again next time (a file that stays as it is gets imported then).
       this.seenKey = null;

@@ -69,6 +69,14 @@ describe('FlowFilePoller (real files)', () => {
     expect(published[1]!.result).toMatchObject({ skipped: 1, problems: [{ line: 2, message: 'not a JSON object (a half-written line?)' }] });
   });
 
+  it('takes a JSON list without a final newline at once', async () => {
+    const path = join(dir, 'list.json');
+    const { p, published } = poller(path, { format: 'json' });
+    writeFileSync(path, JSON.stringify({ talkers: [{ address: '192.0.2.8', bytes: 8, packets: 1 }] }));
+    expect(await p.pollOnce()).toBe('imported');
+    expect(published[0]!.result.talkers).toEqual([{ address: '192.0.2.8', bytes: 8, packets: 1 }]);
+  });
+
   it('refuses a file over maxFileBytes or without a valid row once per version, and counts it', async () => {
     const path = join(dir, 'big.csv');
     const { p, published } = poller(path, { format: 'csv' }, 2048);
