@@ -48,7 +48,7 @@ program
 program
   .command('probe')
   .argument('<target>', 'an IP address or a hostname')
-  .option('--tool <tool>', 'traceroute | mtr | tcptraceroute | scamper', 'traceroute')
+  .option('--tool <tool>', 'traceroute | mtr | tcptraceroute | scamper | tracepath (path MTU in "pathMtu")', 'traceroute')
   .option('--method <method>', 'traceroute/mtr: udp | icmp | tcp; scamper: icmp-paris | udp-paris | tcp')
   .option('--port <port>', 'destination port for tcp methods')
   .option('--probes <n>', 'probes per hop', '3')

@@ -4,6 +4,7 @@ import {
   parseMtrJson,
   parseMtrRaw,
   parseScamperJsonAll,
+  parseScamperPmtud,
   parseTcptraceroute,
   parseTraceroute,
   parseTracepath,
@@ -18,6 +19,7 @@ const PARSERS: Record<string, (text: string, o: ParseOptions) => PathObservation
   tcptraceroute: parseTcptraceroute,
   'scamper-json': parseScamperJsonAll,
   tracepath: parseTracepath,
+  'scamper-pmtud': parseScamperPmtud,
 };
 
 export const PARSE_FORMATS = Object.keys(PARSERS);

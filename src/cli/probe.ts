@@ -20,12 +20,15 @@ export interface ProbeCliOptions {
  */
 export async function probeCommand(host: string, o: ProbeCliOptions): Promise<void> {
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  // tracepath (path MTU) is no target tool: its options are checked as traceroute's UDP ones.
+  const tracepath = o.tool === 'tracepath';
+  if (tracepath && o.method !== undefined && o.method !== 'udp') throw new Error('invalid probe: tracepath sends UDP only (no --method)');
   const v = validateTargetInput(
     {
       name: 'cli',
       host,
-      tool: o.tool,
-      ...(o.method ? { method: o.method } : {}),
+      tool: tracepath ? 'traceroute' : o.tool,
+      ...(o.method && !tracepath ? { method: o.method } : {}),
       ...(o.port ? { port: num(o.port) } : {}),
       probesPerHop: num(o.probes),
       maxHops: num(o.maxHops),
@@ -41,7 +44,7 @@ export async function probeCommand(host: string, o: ProbeCliOptions): Promise<vo
   if (!r.ok) throw new Error(r.message);
   const obs = await runProbe(
     {
-      tool: t.tool,
+      tool: tracepath ? 'tracepath' : t.tool,
       address: r.address,
       method: t.method,
       probesPerHop: t.probesPerHop,

@@ -3,6 +3,16 @@ import { runCli } from '../helpers/daemon.js';
 
 const F = new URL('../fixtures/', import.meta.url).pathname;
 
+/** Exit code and the whole stdout (pretty-printed JSON spans lines). */
+async function rawOut(args: string[]) {
+  const d = runCli(args, {});
+  let stdout = '';
+  d.child.stdout!.removeAllListeners('data');
+  d.child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  const exit = await d.exited;
+  return { code: exit.code, stdout, stderr: d.stderr };
+}
+
 async function stdoutOf(args: string[]) {
   const d = runCli(args, {});
   const exit = await d.exited;
@@ -52,6 +62,12 @@ describe('smoketrace parse', () => {
     expect(obs.hops.map((h) => h.probes[0]!.ip)).toEqual(['10.99.1.1', '10.99.13.3', '10.99.34.4', '10.99.24.2', '10.99.100.10']);
   });
 
+  it('parses scamper trace -M text output (path MTU per hop)', async () => {
+    const { code, stdout } = await rawOut(['parse', 'scamper-pmtud', `${F}probe/pmtu/scamper-pmtud-1400.txt`]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ tool: 'scamper', reached: true, pathMtu: 1400 });
+  });
+
   it('fails with a clear message on garbage', async () => {
     const { code, stderr } = await stdoutOf(['parse', 'mtr-json', '/etc/hostname']);
     expect(code).toBe(1);
@@ -69,6 +85,18 @@ describe('smoketrace probe', () => {
     const obs = JSON.parse(out) as { status: string; reached: boolean; tool: string; hops: Array<{ probes: Array<{ ip: string }> }> };
     expect(obs).toMatchObject({ status: 'ok', reached: true, tool: 'traceroute' });
     expect(obs.hops[0]!.probes[0]!.ip).toBe('127.0.0.1');
+  });
+
+  it('--tool tracepath prints the path MTU (loopback: 65535, the IPv4 length limit under lo\'s 65536)', async () => {
+    const { code, stdout } = await rawOut(['probe', '127.0.0.1', '--tool', 'tracepath', '--timeout', '15']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'ok', reached: true, tool: 'tracepath', pathMtu: 65535 });
+  });
+
+  it('--tool tracepath refuses another method', async () => {
+    const { code, stderr } = await rawOut(['probe', '127.0.0.1', '--tool', 'tracepath', '--method', 'icmp']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/tracepath sends UDP only/);
   });
 
   it('refuses a target that is not an address or a hostname, before anything runs', async () => {

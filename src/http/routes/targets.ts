@@ -1,6 +1,7 @@
 import Boom from '@hapi/boom';
 import type { ResponseToolkit, Server } from '@hapi/hapi';
 import { z } from 'zod';
+import { mtuSteps } from '../../correlate/mtu.js';
 import type { ProbeService, TargetChange } from '../../probe/service.js';
 import { targetSchema } from '../../probe/target.js';
 import type { Storage } from '../../storage/repositories.js';
@@ -124,7 +125,31 @@ export function registerTargetRoutes(server: Server, deps: { prober: ProbeServic
         target(id);
         const latest = await storage.observations.latest(id);
         if (!latest) throw Boom.notFound(`no observation of "${id}" yet`);
+        // The traceroutes do not measure the MTU: the newest path MTU measurement (probing.pmtu) fills it in.
+        if (latest.pathMtu == null) {
+          const mtu = await storage.pathMtu.latest(id);
+          if (mtu) return { ...latest, pathMtu: mtu.pathMtu, pathMtuMeasuredAt: mtu.measuredAt };
+        }
         return latest;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/targets/{id}/mtu',
+      options: {
+        description: 'Path MTU of a target: the newest known value, its changes (distinct values in time) and the measurements, newest first',
+        tags: ['api', 'targets'],
+        validate: { ...withId, query: zod(rangeQuery) },
+      },
+      handler: async (req) => {
+        const id = req.params.id as string;
+        target(id);
+        const q = req.query as z.infer<typeof rangeQuery>;
+        const [latest, measurements] = await Promise.all([
+          storage.pathMtu.latest(id),
+          storage.pathMtu.forTarget(id, { ...(q.since ? { since: new Date(q.since) } : {}), ...(q.until ? { until: new Date(q.until) } : {}), limit: q.limit }),
+        ]);
+        return { target: id, enabled: prober.pmtu !== null, latest, changes: mtuSteps(measurements), measurements };
       },
     },
   ]);

@@ -7,3 +7,4 @@ export { parseMtrJson, parseMtrHeader, type MtrHeader } from './mtr-json.js';
 export { parseMtrRaw } from './mtr-raw.js';
 export { parseScamperJson, parseScamperJsonAll, parseScamperJsonDetailed, type ScamperParseResult } from './scamper-json.js';
 export { parseTracepath } from './tracepath.js';
+export { parseScamperPmtud } from './scamper-pmtud.js';
