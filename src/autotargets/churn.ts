@@ -14,9 +14,10 @@ export function countsAsChurn(c: RouteChange): boolean {
 /**
  * Route changes per prefix over a sliding window, bounded in memory: each prefix keeps the
  * times of its last changes (at most maxPerPrefix: a prefix flapping harder than that ranks
- * at the top anyway), and at most maxPrefixes prefixes are tracked, the least recently
- * changed forgotten first (a Map keeps insertion order; a change moves its prefix to the end).
- * Pure: the caller gives the time.
+ * at the top anyway), and at most maxPrefixes prefixes are tracked. Past that, one pass drops
+ * the expired prefixes and then the least recently changed ones down to 90% of the bound, so
+ * the cost is amortized (a Map re-ordered on every change, evicting its head one at a time,
+ * degrades badly in V8 as deleted entries pile up at the head). Pure: the caller gives the time.
  */
 export class ChurnWindow {
   private readonly times = new Map<string, number[]>();
@@ -29,17 +30,14 @@ export class ChurnWindow {
   ) {}
 
   record(prefix: string, atMs: number): void {
-    let list = this.times.get(prefix);
-    if (list === undefined) list = [];
-    else this.times.delete(prefix);
+    const list = this.times.get(prefix);
+    if (list === undefined) {
+      this.times.set(prefix, [atMs]);
+      if (this.times.size > this.maxPrefixes) this.prune(atMs);
+      return;
+    }
     list.push(atMs);
     if (list.length > this.maxPerPrefix) list.splice(0, list.length - this.maxPerPrefix);
-    this.times.set(prefix, list);
-    while (this.times.size > this.maxPrefixes) {
-      const oldest = this.times.keys().next().value as string;
-      this.times.delete(oldest);
-      this.forgotten++;
-    }
   }
 
   /** Changes per prefix within the window ending at nowMs; prefixes with none left are dropped. */
@@ -60,8 +58,19 @@ export class ChurnWindow {
     return this.times.size;
   }
 
-  /** Prefixes dropped because more than maxPrefixes were changing. */
+  /** Prefixes dropped while still in the window because more than maxPrefixes were changing. */
   get forgottenPrefixes(): number {
     return this.forgotten;
+  }
+
+  private prune(nowMs: number): void {
+    this.counts(nowMs);
+    const keep = Math.floor(this.maxPrefixes * 0.9);
+    if (this.times.size <= keep) return;
+    const byLast = [...this.times].map(([prefix, list]) => [prefix, list[list.length - 1] as number] as const).sort((a, b) => a[1] - b[1]);
+    for (const [prefix] of byLast.slice(0, this.times.size - keep)) {
+      this.times.delete(prefix);
+      this.forgotten++;
+    }
   }
 }

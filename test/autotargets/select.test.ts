@@ -239,16 +239,18 @@ describe('churn window', () => {
     expect(w.size).toBe(0);
   });
 
-  it('is bounded: the least recently changed prefix is forgotten first, and per-prefix times are capped', () => {
-    const w = new ChurnWindow(60_000, 2, 3);
-    w.record('a/8', 1);
-    w.record('b/8', 2);
-    w.record('a/8', 3);
-    w.record('c/8', 4);
-    expect([...w.counts(10).keys()].sort()).toEqual(['a/8', 'c/8']);
+  it('is bounded: past maxPrefixes, expired prefixes go, then the least recently changed, down to 90%', () => {
+    const w = new ChurnWindow(60_000, 10, 3);
+    w.record('old/8', 0);
+    for (let i = 0; i < 9; i++) w.record(`p${i}/8`, 100_000 + i);
+    w.record('p0/8', 100_100);
+    expect(w.size).toBe(10);
+    w.record('new/8', 100_200);
+    // 11 > 10: "old" has expired; down to 9, p1 goes: it changed least recently (p0 changed again).
+    expect([...w.counts(100_300).keys()].sort()).toEqual(['new/8', 'p0/8', 'p2/8', 'p3/8', 'p4/8', 'p5/8', 'p6/8', 'p7/8', 'p8/8']);
     expect(w.forgottenPrefixes).toBe(1);
-    for (let i = 0; i < 10; i++) w.record('c/8', 5 + i);
-    expect(w.counts(20).get('c/8')).toBe(3);
+    for (let i = 0; i < 10; i++) w.record('p0/8', 100_400 + i);
+    expect(w.counts(100_500).get('p0/8')).toBe(3);
   });
 });
 
