@@ -177,7 +177,9 @@ describe('flow import from real IPFIX (softflowd -> nfacctd -> SmokeTrace)', () 
     const dbUri = await uniqueDbUri('flowlab');
     writeFileSync(
       join(dir, 'smoketrace.yaml'),
-      `http:\n  apiToken: ${TOKEN}\nbmp:\n  enabled: false\nprobing:\n  enabled: false\nflows:\n  topN: 10\n  watch:\n    - { path: ${printFile}, format: nfacctd, pollIntervalSec: 1 }\n`,
+      // Automatic targets on (traffic only; no BGP feed here, so none is chosen): they must hear the snapshots.
+      `http:\n  apiToken: ${TOKEN}\nbmp:\n  enabled: false\nautoTargets:\n  enabled: true\n  reachability:\n    method: none\n` +
+        `flows:\n  topN: 10\n  watch:\n    - { path: ${printFile}, format: nfacctd, pollIntervalSec: 1 }\n`,
     );
     daemon = runCli(['start', '--config', join(dir, 'smoketrace.yaml')], { MONGODB_URI: dbUri });
     await daemon.waitForLog((l) => l.msg === 'smoketrace started', 60_000);
@@ -240,8 +242,11 @@ describe('flow import from real IPFIX (softflowd -> nfacctd -> SmokeTrace)', () 
     expect(snap.talkers.map((t) => t.bytes)).toEqual([...snap.talkers.map((t) => t.bytes)].sort((a, b) => b - a));
     const log = await daemon!.waitForLog((l) => l.msg === 'flow talkers imported' && l.source === source);
     expect(log).toMatchObject({ component: 'flows', format: 'nfacctd' });
-    const health = (await (await fetch(`${daemon!.url}/api/health`)).json()) as { components: { flows: { details: { watch: Array<{ lastError: unknown; failures: number }> } } } };
+    type Health = { components: { flows: { details: { watch: Array<{ lastError: unknown; failures: number }> } }; autotargets: { details: { trafficSources: number } } } };
+    const health = (await (await fetch(`${daemon!.url}/api/health`)).json()) as Health;
     expect(health.components.flows.details.watch[0]).toMatchObject({ lastError: null, failures: 0 });
+    // The flow.talkers event reached the automatic-targets service in the same daemon.
+    expect(health.components.autotargets.details.trafficSources).toBe(1);
   }, 60_000);
 
   it('`smoketrace flows import` sends the same file through POST /api/flows', async () => {
