@@ -372,7 +372,10 @@ export function attribute(verdict: Verdict, routeEvents: readonly RouteEvent[], 
   const candidates = [...scores.byAsn.values()].sort((a, b) => b.score - a.score || position(a.asn) - position(b.asn));
   const top = candidates[0];
   const confidence = confidenceOf(top, candidates[1]);
-  const bgpCause = causes.find((c) => c.asn === top?.asn) ?? causes[0] ?? null;
+  // The winner's cause of the strongest kind (its own policy decision over a withdraw of some hop's prefix).
+  const rank = (c: BgpCause) => ({ policy: 0, withdraw: 1, path_change: 2 })[c.kind];
+  const mine = causes.filter((c) => c.asn === top?.asn).sort((a, b) => rank(a) - rank(b));
+  const bgpCause = mine[0] ?? causes[0] ?? null;
   return {
     asn: top?.asn ?? null,
     confidence,

@@ -29,17 +29,30 @@ interface History {
 interface PathChange {
   time: string;
   verdict: { verdict: string; primary: string; reasons: string[]; numbers: { asPath: { before: number[]; after: number[] } } };
+  attribution?: {
+    asn: number | null;
+    confidence: string;
+    bgpCause: { kind: string } | null;
+    decisions: Array<{ kind: string; decidingAsn: number | null; oldNextAsn: number | null; witness: { router: string; peerAsn: number; routerAsnKnown: boolean } | null }>;
+  } | null;
 }
 interface Alert {
   targetId: string;
   kind: string;
   state: string;
   openedAt: string;
+  summary: string;
+}
+interface RateLimitNote {
+  hops: Array<{ ttl: number; ip: string | null; lossPct: number; sent: number }>;
+  endToEnd: { lossPct: number; sent: number; judged: boolean };
 }
 
 const TARGET = 'lab-target';
 const ECMP_TARGET = 'lab-ecmp';
 const FLIP_TARGET = 'lab-flip';
+const FLIP_POLICY_TARGET = 'lab-flip-policy';
+const RATELIMIT_TARGET = 'lab-ratelimit';
 const TARGET_DEFAULTS = { host: LAB_ADDR.target4, tool: 'traceroute', method: 'udp', intervalSec: 3600, timeoutSec: 8, probesPerHop: 3, maxHops: 8 };
 /** r1's own BMP (router = r1's address as seen by the station), gobgpd's BMP (127.0.0.1), the ExaBGP feed. */
 const R1_BMP = LAB_ADDR.r1;
@@ -100,6 +113,13 @@ const eventsAfter = (ps: PeerHistory[], sinceIso: string, type: 'announce' | 'wi
   const since = new Date(Date.parse(sinceIso) - SKEW_MS).toISOString();
   return ps.flatMap((p) => p.events).filter((e) => e.time >= since && e.type === type && (asPath === undefined || JSON.stringify(e.asPath) === JSON.stringify(asPath)));
 };
+
+/** Prints the time from the change (the lab command's start) to the alert's opening, both on this host's clock. */
+function timeToAlert(label: string, changedAtIso: string, alert: Alert): void {
+  const ms = Date.parse(alert.openedAt) - Date.parse(changedAtIso);
+  timings.push([`time to alert: ${label}`, ms]);
+  console.log(`[lab timing] time to alert: ${label}: ${ms} ms`);
+}
 
 /** Polls the daemon until `fn` returns something truthy (bounded); the failure carries the daemon's log tail. */
 async function eventually<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
@@ -194,10 +214,41 @@ describe('network lab: a real SmokeTrace daemon, FRR/BIRD routers, BMP and ExaBG
     }
   });
 
-  // TODO(correlator): the flip is r1's own policy (AS 65001 raised local-pref on r3's route); r2's route
-  // (AS 65002) did not change at all. Assert the alert names AS 65001 (or "local policy") as responsible
-  // once attribution uses the ExaBGP/Loc-RIB best-path change; today's summary names AS 65002.
-  it.todo('TODO a3. the path_worse alert of the flip names AS 65001 (r1 local policy) as responsible, not AS 65002');
+  it('a3. the path_worse alert of the flip names AS 65001 (r1 local policy) as responsible, not AS 65002', async () => {
+    // r1 (AS 65001) raised the local preference of r3's route; r2 (AS 65002) still announces the short path to r1,
+    // as r1's BMP Adj-RIB-In shows. The deciding AS is 65001 (the lab's own AS: ignoreAsns [65001], named all the same).
+    await L().apiOk('POST', '/api/targets', { ...TARGET_DEFAULTS, name: FLIP_POLICY_TARGET });
+    for (let i = 0; i < 3; i++) await probe(FLIP_POLICY_TARGET);
+    const flippedAt = new Date().toISOString();
+    try {
+      await step('a3: flip long', () => L().flip('long'));
+      await step('a3: 2 probes on the long path', async () => {
+        await probe(FLIP_POLICY_TARGET, Date.parse(flippedAt));
+        await probe(FLIP_POLICY_TARGET, Date.parse(flippedAt));
+      });
+      const alert = await step('a3: path_worse alert stored', () =>
+        eventually('a path_worse alert after the flip', async () => {
+          const r = await L().apiOk<{ alerts: Alert[] }>('GET', `/api/alerts?target=${FLIP_POLICY_TARGET}`);
+          return r.alerts.find((a) => a.kind === 'path_worse' && a.openedAt >= flippedAt);
+        }),
+      );
+      timeToAlert('a3 (path_worse, flip long)', flippedAt, alert);
+      console.log(`[lab] a3: ${alert.summary}`);
+      expect(alert.summary).toContain('Likely responsible: AS 65001, your own network (high confidence)');
+      expect(alert.summary).toContain('after AS 65001 started preferring another route to 10.99.100.0/24 while AS 65002 still announces the old one');
+      const r = await L().apiOk<{ changes: PathChange[] }>('GET', `/api/targets/${FLIP_POLICY_TARGET}/changes`);
+      const change = r.changes.find((c) => c.time >= flippedAt && c.verdict.numbers.asPath.after.includes(65003));
+      expect(change?.attribution?.asn).toBe(65001);
+      expect(change?.attribution?.confidence).toBe('high');
+      expect(change?.attribution?.bgpCause?.kind).toBe('policy');
+      // The witness: r1's own BMP feed, its route from r2 (AS 65002) with the short path, still there.
+      expect(change?.attribution?.decisions).toContainEqual(
+        expect.objectContaining({ kind: 'policy', decidingAsn: 65001, oldNextAsn: 65002, witness: expect.objectContaining({ router: R1_BMP, peerAsn: 65002, routerAsnKnown: true }) }),
+      );
+    } finally {
+      await L().flip('short');
+    }
+  });
 
   it('e. hops are annotated with ASNs and prefixes from the RIB', async () => {
     const o = await step('e: probe', () => probe(TARGET));
@@ -300,6 +351,7 @@ describe('network lab: a real SmokeTrace daemon, FRR/BIRD routers, BMP and ExaBG
         }),
       );
       console.log(`[lab] d: alert ${alert.kind} opened at ${alert.openedAt}`);
+      timeToAlert(`d (${alert.kind}, target down)`, downAt, alert);
     } finally {
       await L().target('up');
     }
@@ -320,9 +372,38 @@ describe('network lab: a real SmokeTrace daemon, FRR/BIRD routers, BMP and ExaBG
     }
   });
 
-  // TODO(correlator): assert that a hop-only loss caused by ICMP rate limiting opens no loss alert
-  // (needs minHopLossSamples probes at the hop: 20 by default, i.e. 7 traceroute runs with -q 3).
-  it.todo('TODO f2. rate limiting at a middle hop opens no loss alert for the target');
+  it('f2. rate limiting at a middle hop opens no loss alert for the target; the judge classifies it as rate limiting', async () => {
+    // 10 probes a hop: two runs give the 20 end-to-end probes loss needs to be judged at all (minLossSamples), so
+    // a hop-2 loss counted as path loss would open the alert; the window gives hop 2 its minHopLossSamples too.
+    await L().apiOk('POST', '/api/targets', { ...TARGET_DEFAULTS, name: RATELIMIT_TARGET, probesPerHop: 10 });
+    const since = new Date().toISOString();
+    type Health = { components: { correlator?: { details?: { rateLimited?: Record<string, RateLimitNote> } } } };
+    try {
+      await L().ratelimit(true, 'r2');
+      // 3 runs learn the baseline; each later one is judged against the older runs.
+      const note = await step('f2: probes until the judge classifies hop 2 (max 8)', async () => {
+        for (let i = 0; i < 8; i++) {
+          const o = await probe(RATELIMIT_TARGET);
+          expect(o.reached).toBe(true);
+          const h = await L().apiOk<Health>('GET', '/api/health');
+          const n = h.components.correlator?.details?.rateLimited?.[RATELIMIT_TARGET];
+          if (n !== undefined && n.endToEnd.judged) return n;
+        }
+        throw new Error('the correlator never judged hop 2 of the rate-limited target');
+      });
+      console.log(`[lab] f2: ${JSON.stringify(note)}`);
+      expect(note.hops.map((h) => [h.ttl, h.ip])).toEqual([[2, LAB_ADDR.r2ViaR1]]);
+      expect(note.hops[0]!.lossPct).toBeGreaterThan(50);
+      expect(note.hops[0]!.sent).toBeGreaterThanOrEqual(20);
+      expect(note.endToEnd.sent).toBeGreaterThanOrEqual(20);
+      expect(note.endToEnd.lossPct).toBe(0);
+      const r = await L().apiOk<{ alerts: Alert[] }>('GET', `/api/alerts?target=${RATELIMIT_TARGET}`);
+      expect(r.alerts.filter((a) => a.kind === 'loss' && a.openedAt >= since)).toEqual([]);
+      console.log('[lab timing] f2: time to alert: none (no loss alert, as expected)');
+    } finally {
+      await L().ratelimit(false, 'r2');
+    }
+  });
 
   it('h. cut r1-r2 sessions: the long path with r2 withdrawn at r1 (BMP); restore: the short path again', async () => {
     const cutAt = new Date().toISOString();
