@@ -13,6 +13,7 @@
  */
 import { BmpSession } from '../bgp/bmp-normalize.js';
 import { BmpFramer } from '../bgp/bmp/framer.js';
+import type { RouteEvent } from '../bgp/types.js';
 import { fullTableAt, generateTable, scaleArg } from './lib/gen-table.js';
 import { describe, fmt, intArg, repeat } from './lib/measure.js';
 
@@ -24,23 +25,29 @@ const runs = intArg(3, 3);
 const attributeSets = process.argv[4] === undefined ? undefined : intArg(4, 1);
 const { ipv4, ipv6 } = fullTableAt(scale);
 
-/** Frames and decodes the whole stream with a fresh session; returns the announced prefixes. */
+/**
+ * Frames and decodes the whole stream with a fresh session, as the station does (BmpFramer.frame
+ * offsets into each chunk, BmpSession.decodeInto one events array per chunk); returns the
+ * announced prefixes.
+ */
 function decode(stream: Buffer): number {
   const framer = new BmpFramer();
   const session = new BmpSession('bench');
+  const events: RouteEvent[] = [];
   let announced = 0;
   let errors = 0;
   for (let off = 0; off < stream.length; off += CHUNK) {
-    const msgs = framer.push(stream.subarray(off, off + CHUNK));
-    const offsets = framer.lastOffsets;
-    for (let i = 0; i < msgs.length; i++) {
-      const events = session.decode(msgs[i]!, offsets[i]!, ARRIVAL);
-      for (let k = 0; k < events.length; k++) {
-        const t = events[k]!.type;
-        if (t === 'announce') announced++;
-        else if (t === 'error') errors++;
-      }
+    const n = framer.frame(stream.subarray(off, off + CHUNK));
+    const buf = framer.frameBuffer;
+    const starts = framer.frameStarts;
+    const ends = framer.frameEnds;
+    for (let i = 0; i < n; i++) session.decodeInto(buf, starts[i]!, ends[i]!, framer.frameBase + starts[i]!, ARRIVAL, events);
+    for (let k = 0; k < events.length; k++) {
+      const t = events[k]!.type;
+      if (t === 'announce') announced++;
+      else if (t === 'error') errors++;
     }
+    events.length = 0;
   }
   framer.end();
   if (errors !== 0) throw new Error(`bench stream produced ${errors} error events`);

@@ -24,11 +24,13 @@ import { addPathAllows } from './bgp/capabilities.js';
 import { familyName } from './bgp/families.js';
 import { AttributeCache } from './bgp/attribute-cache.js';
 import { decodeUpdateBody, type FamilyRoutes, type UpdateOptions } from './bgp/update.js';
+import { announceEvent, FastRouteMonitoring, type FastPathHost, type FastPeer } from './bmp/fast-route-monitoring.js';
 import { BmpFramer, type BmpFramerOptions } from './bmp/framer.js';
 import { BMP_TYPE_NAMES, decodeBmpMessage, type BmpMessage } from './bmp/message.js';
-import { PeerHeaderCache, type PeerHeader } from './bmp/peer-header.js';
+import { PEER_HEADER_SIZE, PeerHeaderCache, readPeerHeader, type PeerHeader } from './bmp/peer-header.js';
 import type { PeerUpMessage } from './bmp/peer-up.js';
 import type { RouteMonitoringMessage } from './bmp/route-monitoring.js';
+import { Reader } from './reader.js';
 
 export interface BmpCounters {
   /** BMP messages decoded, by type name ("route-monitoring", ..., "type-N"). */
@@ -55,7 +57,7 @@ interface PeerState {
 const MIN_PLAUSIBLE_SEC = 946_684_800;
 const MAX_AHEAD_MS = 86_400_000;
 
-export class BmpSession {
+export class BmpSession implements FastPathHost {
   readonly counters: BmpCounters = {
     messages: {},
     unknownTypes: 0,
@@ -75,13 +77,47 @@ export class BmpSession {
   private lastTsKey = -1;
   private lastTsIso = '';
 
-  constructor(readonly router: string) {}
+  private readonly fast: FastRouteMonitoring | null;
+  /** Messages decoded by the fast path (the rest went through the general decoder). */
+  fastPathMessages = 0;
+
+  /** `fastPath: false` decodes every message with the general decoder (tests compare both). */
+  constructor(
+    readonly router: string,
+    options: { fastPath?: boolean } = {},
+  ) {
+    this.fast = options.fastPath === false ? null : new FastRouteMonitoring(this);
+  }
+
+  /** Decoded attribute blocks of this session (shared by the general and the fast path). */
+  get attributeCache(): AttributeCache {
+    return this.addPathPolicy.attributeCache;
+  }
 
   /** Decodes one whole BMP message (from BmpFramer) that started at streamOffset. */
   decode(message: Buffer, streamOffset: number, arrivalTime: Date): RouteEvent[] {
     const out: RouteEvent[] = [];
+    this.decodeInto(message, 0, message.length, streamOffset, arrivalTime, out);
+    return out;
+  }
+
+  /**
+   * Decodes the whole BMP message buf[start, end) (see BmpFramer.frame()), which starts at
+   * stream offset streamOffset, appending its events to `out`. The common Route Monitoring
+   * message takes the fast path (./bmp/fast-route-monitoring.ts); the rest, and anything the
+   * fast path declines, the general decoder.
+   */
+  decodeInto(buf: Buffer, start: number, end: number, streamOffset: number, arrivalTime: Date, out: RouteEvent[]): void {
+    if (this.fast !== null && this.fast.decode(buf, start, end, arrivalTime, out)) {
+      this.fastPathMessages++;
+      const c = this.counters;
+      c.messages['route-monitoring'] = (c.messages['route-monitoring'] ?? 0) + 1;
+      c.announces += this.fast.announced;
+      c.withdraws += this.fast.withdrawn;
+      return;
+    }
     try {
-      const env = decodeBmpMessage(message, streamOffset, this.peerHeaders);
+      const env = decodeBmpMessage(start === 0 && end === buf.length ? buf : buf.subarray(start, end), streamOffset, this.peerHeaders);
       const name = BMP_TYPE_NAMES[env.type] ?? `type-${env.type}`;
       this.counters.messages[name] = (this.counters.messages[name] ?? 0) + 1;
       this.toEvents(env.message, arrivalTime, out);
@@ -89,7 +125,19 @@ export class BmpSession {
       if (!(e instanceof DecodeError)) throw e;
       out.push(this.errorEvent(e, arrivalTime.toISOString()));
     }
-    return out;
+  }
+
+  /** @internal FastPathHost: the peer of the per-peer header at buf[p]. */
+  fastPeer(buf: Buffer, p: number): FastPeer {
+    const h = readPeerHeader(new Reader(buf, p, p + PEER_HEADER_SIZE), this.peerHeaders);
+    const state = this.peers.get(h.key);
+    const known = state === undefined ? null : h.adjRibOut ? state.addPathOut : state.addPathIn;
+    return {
+      ref: this.peerRefOf(h),
+      fourOctetAsn: !h.twoByteAs,
+      addPathV4: known === null ? null : known.has('ipv4 unicast'),
+      addPathV6: known === null ? null : known.has('ipv6 unicast'),
+    };
   }
 
   /** The error event for a problem (also counted); used for framing errors by the caller too. */
@@ -143,6 +191,7 @@ export class BmpSession {
         return;
       case 'peer-down':
         this.peers.delete(m.peer.key);
+        this.fast?.invalidatePeers();
         out.push({
           ...base,
           type: 'peer_down',
@@ -185,6 +234,7 @@ export class BmpSession {
       if (locRib || (addPathAllows(sent.addPath[fam], 'send') && addPathAllows(recv.addPath[fam], 'receive'))) addPathOut.add(fam);
     }
     this.peers.set(m.peer.key, { fourOctetAsn: sent.fourOctetAsn && recv.fourOctetAsn, addPathIn, addPathOut });
+    this.fast?.invalidatePeers();
   }
 
   private routeMonitoring(m: RouteMonitoringMessage, peer: PeerRef, time: string, out: RouteEvent[]): void {
@@ -243,35 +293,8 @@ export class BmpSession {
     a: RouteAttributes,
     out: RouteEvent[],
   ): void {
-    for (const p of f.prefixes) {
-      const ev: AnnounceEvent = {
-        type: 'announce',
-        source: base.source,
-        time: base.time,
-        router: base.router,
-        peer: base.peer,
-        afi: f.afi,
-        safi: f.safi,
-        prefix: p.prefix,
-        pathId: p.pathId,
-        nextHop: f.nextHop,
-        origin: a.origin,
-        asPath: a.asPath,
-        med: a.med,
-        localPref: a.localPref,
-        communities: a.communities,
-        largeCommunities: a.largeCommunities,
-        extCommunities: a.extCommunities,
-      };
-      if (f.nextHopLinkLocal !== null) ev.nextHopLinkLocal = f.nextHopLinkLocal;
-      if (a.confedPath !== undefined) ev.confedPath = a.confedPath;
-      if (a.atomicAggregate !== undefined) ev.atomicAggregate = a.atomicAggregate;
-      if (a.aggregator !== undefined) ev.aggregator = a.aggregator;
-      if (a.originatorId !== undefined) ev.originatorId = a.originatorId;
-      if (a.clusterList !== undefined) ev.clusterList = a.clusterList;
-      if (a.unknownAttributes !== undefined) ev.unknownAttributes = a.unknownAttributes;
-      out.push(ev);
-    }
+    const afi = f.afi as 'ipv4' | 'ipv6';
+    for (const p of f.prefixes) out.push(announceEvent(base.router, base.time, base.peer, afi, p.prefix, p.pathId, f.nextHop, f.nextHopLinkLocal, a));
     this.counters.announces += f.prefixes.length;
   }
 
@@ -286,8 +309,13 @@ export class BmpSession {
 
   /** The per-peer header time when non-zero and plausible, else the arrival time (ISO-8601). */
   private time(h: PeerHeader, arrival: Date): string {
-    const ms = h.tsSec * 1000 + Math.floor(h.tsUsec / 1000);
-    if (h.tsSec < MIN_PLAUSIBLE_SEC || ms > arrival.getTime() + MAX_AHEAD_MS) return this.arrivalIso(arrival);
+    return this.timeOf(h.tsSec, h.tsUsec, arrival);
+  }
+
+  /** @internal FastPathHost: the time of a per-peer header timestamp (see time()). */
+  timeOf(tsSec: number, tsUsec: number, arrival: Date): string {
+    const ms = tsSec * 1000 + Math.floor(tsUsec / 1000);
+    if (tsSec < MIN_PLAUSIBLE_SEC || ms > arrival.getTime() + MAX_AHEAD_MS) return this.arrivalIso(arrival);
     if (ms !== this.lastTsKey) {
       this.lastTsKey = ms;
       this.lastTsIso = new Date(ms).toISOString();

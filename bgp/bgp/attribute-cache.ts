@@ -13,7 +13,10 @@
  * fresh decode would.
  */
 import type { RouteAttributes } from '../types.js';
-import { ATTR_MP_REACH, ATTR_MP_UNREACH } from './attributes.js';
+
+/** MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760), as in ./attributes.ts (local: this is the hot loop). */
+const ATTR_MP_REACH = 14;
+const ATTR_MP_UNREACH = 15;
 
 /** Extended Length flag (RFC 4271 4.3): a 2-octet attribute length. */
 const FLAG_EXTENDED = 0x10;
@@ -42,23 +45,37 @@ export interface BlockScan {
 }
 
 export const DEFAULT_ATTRIBUTE_CACHE_ENTRIES = 65_536;
+/** Key bytes kept at most (the arena); when full the cache starts afresh. */
+const ARENA_BYTES = 16 * 1024 * 1024;
 
 export class AttributeCache {
   /**
-   * Keyed by the key bytes (every attribute but MP_REACH/MP_UNREACH, in order) as a latin1
-   * string: V8 builds, hashes and compares such strings natively, faster than a JS byte loop.
-   * One map per AS_PATH width.
+   * An open-addressing hash table (linear probing) keyed by the key bytes (every attribute
+   * but MP_REACH/MP_UNREACH, in order) and the AS_PATH width. The key bytes are copied into
+   * one arena and compared byte for byte on a hash match; no string or Buffer is made per
+   * lookup (building a latin1 key string per UPDATE cost twice as much, measured by
+   * bench/bmp-decode.ts). A slot is 4 int32s: hash, entry index + 1 (0: empty), arena
+   * offset, key length * 8 + ASN width, so a probe reads one cache line before the key bytes.
    */
-  private readonly by4 = new Map<string, CachedAttributes>();
-  private readonly by2 = new Map<string, CachedAttributes>();
+  private slots: Int32Array;
+  private mask: number;
+  private values: CachedAttributes[] = [];
+  private arena: Buffer;
+  private arenaUsed = 0;
   hits = 0;
   misses = 0;
 
   /** At most `capacity` blocks are kept; when full the cache starts afresh. */
-  constructor(readonly capacity = DEFAULT_ATTRIBUTE_CACHE_ENTRIES) {}
+  constructor(readonly capacity = DEFAULT_ATTRIBUTE_CACHE_ENTRIES) {
+    let size = 16;
+    while (size < capacity * 2) size <<= 1;
+    this.slots = new Int32Array(size * 4);
+    this.mask = size - 1;
+    this.arena = Buffer.allocUnsafe(Math.min(ARENA_BYTES, 1 << 16));
+  }
 
   get size(): number {
-    return this.by4.size + this.by2.size;
+    return this.values.length;
   }
 
   /**
@@ -107,35 +124,91 @@ export class AttributeCache {
     return true;
   }
 
-  /** The attributes decoded earlier from the same key bytes with the same ASN width, if any. */
+  /** The attributes decoded earlier from the same key bytes with the same ASN width, if any (counted). */
   get(buf: Buffer, start: number, end: number, s: BlockScan, fourOctetAsn: boolean): CachedAttributes | null {
-    const v = (fourOctetAsn ? this.by4 : this.by2).get(keyOf(buf, start, end, s));
-    if (v === undefined) {
-      this.misses++;
-      return null;
-    }
-    this.hits++;
+    const v = this.lookup(buf, start, end, s, fourOctetAsn);
+    if (v === null) this.misses++;
+    else this.hits++;
     return v;
+  }
+
+  /** As get(), without counting (for a caller that may retry through get()). */
+  lookup(buf: Buffer, start: number, end: number, s: BlockScan, fourOctetAsn: boolean): CachedAttributes | null {
+    const spans = keySpans(buf, start, end, s);
+    const width = fourOctetAsn ? 4 : 2;
+    const h = hashSpans(buf, spans, width);
+    const slots = this.slots;
+    const mask = this.mask;
+    const lw = s.keyLength * 8 + width;
+    for (let x = h & mask; ; x = (x + 1) & mask) {
+      const q = x << 2;
+      const i = slots[q + 1]!;
+      if (i === 0) return null;
+      if (slots[q] === h && slots[q + 3] === lw && this.sameKey(buf, spans, slots[q + 2]!)) return this.values[i - 1]!;
+    }
   }
 
   /** Stores a block decoded without issues; its attributes are frozen from now on. */
   set(buf: Buffer, start: number, end: number, s: BlockScan, fourOctetAsn: boolean, value: CachedAttributes): void {
-    if (this.size >= this.capacity) {
-      this.by4.clear();
-      this.by2.clear();
-    }
+    if (s.keyLength > ARENA_BYTES) return;
+    if (this.size >= this.capacity || this.arenaUsed + s.keyLength > ARENA_BYTES) this.clear();
     freezeAttributes(value.attrs);
-    (fourOctetAsn ? this.by4 : this.by2).set(keyOf(buf, start, end, s), Object.freeze(value));
+    const spans = keySpans(buf, start, end, s);
+    const width = fourOctetAsn ? 4 : 2;
+    const h = hashSpans(buf, spans, width);
+    if (this.arenaUsed + s.keyLength > this.arena.length) {
+      let n = this.arena.length;
+      while (n < this.arenaUsed + s.keyLength) n *= 2;
+      const next = Buffer.allocUnsafe(Math.min(n, ARENA_BYTES));
+      this.arena.copy(next, 0, 0, this.arenaUsed);
+      this.arena = next;
+    }
+    const at = this.arenaUsed;
+    let w = at;
+    for (let k = 0; k < spans; k++) w += buf.copy(this.arena, w, SPANS[2 * k]!, SPANS[2 * k + 1]!);
+    this.arenaUsed = w;
+    this.values.push(Object.freeze(value));
+    const slots = this.slots;
+    let x = h & this.mask;
+    while (slots[(x << 2) + 1] !== 0) x = (x + 1) & this.mask;
+    const q = x << 2;
+    slots[q] = h;
+    slots[q + 1] = this.values.length;
+    slots[q + 2] = at;
+    slots[q + 3] = s.keyLength * 8 + width;
+  }
+
+  private clear(): void {
+    this.slots.fill(0);
+    this.values = [];
+    this.arenaUsed = 0;
+  }
+
+  /** Do the key bytes of the spans equal the arena bytes at `at`? */
+  private sameKey(buf: Buffer, spans: number, at: number): boolean {
+    const a = this.arena;
+    let q = at;
+    for (let k = 0; k < spans; k++) {
+      const to = SPANS[2 * k + 1]!;
+      for (let p = SPANS[2 * k]!; p < to; p++, q++) if (buf[p] !== a[q]) return false;
+    }
+    return true;
   }
 }
 
-/** The key bytes of a scanned block as a latin1 string. */
-function keyOf(buf: Buffer, start: number, end: number, s: BlockScan): string {
-  if (s.mpReachAt < 0 && s.mpUnreachAt < 0) return buf.toString('latin1', start, end);
-  const spans = keySpans(buf, start, end, s);
-  let key = '';
-  for (let i = 0; i < spans; i++) key += buf.toString('latin1', SPANS[2 * i]!, SPANS[2 * i + 1]!);
-  return key;
+/** A 32-bit hash of the key bytes (the spans, in order) and the ASN width: FNV-1a style over 32-bit words, per span. */
+function hashSpans(buf: Buffer, spans: number, width: number): number {
+  let h = 0x811c9dc5 ^ width;
+  for (let k = 0; k < spans; k++) {
+    const e = SPANS[2 * k + 1]!;
+    let i = SPANS[2 * k]!;
+    for (; i + 4 <= e; i += 4) {
+      h = Math.imul(h ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)), 0x9e3779b1);
+      h ^= h >>> 15;
+    }
+    for (; i < e; i++) h = Math.imul(h ^ buf[i]!, 16777619);
+  }
+  return h ^ (h >>> 13);
 }
 
 function attributeEnd(buf: Buffer, p: number): number {
@@ -148,6 +221,11 @@ const SPANS = new Int32Array(6);
 
 /** Fills SPANS for a scanned block; returns the number of spans. */
 function keySpans(buf: Buffer, start: number, end: number, s: BlockScan): number {
+  if (s.mpReachAt < 0 && s.mpUnreachAt < 0) {
+    SPANS[0] = start;
+    SPANS[1] = end;
+    return 1;
+  }
   const reachFirst = s.mpReachAt < s.mpUnreachAt;
   const first = reachFirst ? s.mpReachAt : s.mpUnreachAt;
   const second = reachFirst ? s.mpUnreachAt : s.mpReachAt;

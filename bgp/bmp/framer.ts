@@ -32,6 +32,11 @@ export class BmpFramer {
   private readonly maxLength: number;
   /** Stream offsets of the messages returned by the last push(), index for index. */
   lastOffsets: number[] = [];
+  /** What the last frame() found (see there). */
+  frameBuffer: Buffer = Buffer.alloc(0);
+  frameBase = 0;
+  readonly frameStarts: number[] = [];
+  readonly frameEnds: number[] = [];
 
   constructor(options: BmpFramerOptions = {}) {
     this.maxLength = options.maxMessageLength ?? DEFAULT_MAX_MESSAGE;
@@ -54,25 +59,48 @@ export class BmpFramer {
 
   /** Returns the whole messages completed by this chunk (views, not copies, when possible). */
   push(chunk: Buffer): Buffer[] {
+    const n = this.frame(chunk);
+    const out: Buffer[] = new Array<Buffer>(n);
+    const offsets: number[] = new Array<number>(n);
+    const buf = this.frameBuffer;
+    for (let i = 0; i < n; i++) {
+      const s = this.frameStarts[i]!;
+      out[i] = buf.subarray(s, this.frameEnds[i]!);
+      offsets[i] = this.frameBase + s;
+    }
+    this.lastOffsets = offsets;
+    return out;
+  }
+
+  /**
+   * The allocation-free form of push(): frames the chunk and returns how many whole messages
+   * it completed; message i is frameBuffer[frameStarts[i], frameEnds[i]) and starts at stream
+   * offset frameBase + frameStarts[i]. The buffer and arrays are valid until the next call.
+   * Throws like push() when framing is lost before any whole message.
+   */
+  frame(chunk: Buffer): number {
     if (this.failed) throw this.failed;
     this.lastOffsets = [];
-    if (chunk.length === 0) return [];
+    if (chunk.length === 0) return 0;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    let buf = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes);
-    const out: Buffer[] = [];
+    const buf = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes);
+    this.frameBuffer = buf;
+    this.frameBase = this.consumed;
+    let n = 0;
     let p = 0;
     while (buf.length - p >= BMP_COMMON_HEADER_SIZE) {
       const len = this.checkHeader(buf, p);
       if (len < 0) {
         // Hand out the good messages before the break; the error is thrown now if there are
         // none, else on the next push()/end().
-        if (out.length === 0) throw this.failed;
+        if (n === 0) throw this.failed;
         break;
       }
       if (buf.length - p < len) break;
-      out.push(buf.subarray(p, p + len));
-      this.lastOffsets.push(this.consumed + p);
+      this.frameStarts[n] = p;
+      this.frameEnds[n] = p + len;
+      n++;
       p += len;
     }
     this.consumed += p;
@@ -81,11 +109,11 @@ export class BmpFramer {
       this.pendingBytes = 0;
     } else {
       // Copy the tail so the caller's chunk (and the messages we returned) are not pinned forever.
-      buf = Buffer.from(buf.subarray(p));
-      this.pending = [buf];
-      this.pendingBytes = buf.length;
+      const tail = Buffer.from(buf.subarray(p));
+      this.pending = [tail];
+      this.pendingBytes = tail.length;
     }
-    return out;
+    return n;
   }
 
   /** Call at end of stream: throws when a partial message is left over. */

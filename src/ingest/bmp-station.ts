@@ -10,9 +10,12 @@ import type { Service } from '../core/lifecycle.js';
 import type { Telemetry } from '../core/telemetry.js';
 import { Allowlist, normalizeRemoteAddress } from './allowlist.js';
 
-/** What the station needs of a decoder: one per connection, fed whole BMP messages. */
+/**
+ * What the station needs of a decoder: one per connection, fed whole BMP messages in place
+ * (buf[start, end), starting at stream offset streamOffset), appending their events to `out`.
+ */
 export interface BmpDecoderSession {
-  decode(message: Buffer, streamOffset: number, arrival: Date): RouteEvent[];
+  decodeInto(buf: Buffer, start: number, end: number, streamOffset: number, arrival: Date, out: RouteEvent[]): void;
 }
 
 export interface BmpStationConfig {
@@ -190,39 +193,42 @@ export class BmpStation implements Service {
     s.bytes += chunk.length;
     this.totals.bytes += chunk.length;
     s.recorder?.write(chunk);
-    let messages: Buffer[];
+    let messages: number;
     try {
-      messages = s.framer.push(chunk);
+      messages = s.framer.frame(chunk);
     } catch (err) {
       return this.framingLost(s, err);
     }
-    const offsets = s.framer.lastOffsets;
+    const framer = s.framer;
+    const buf = framer.frameBuffer;
     const arrival = this.deps.clock.now();
     const batch: RouteEvent[] = [];
-    for (let i = 0; i < messages.length; i++) {
-      let events: RouteEvent[];
+    for (let i = 0; i < messages; i++) {
+      const start = framer.frameStarts[i]!;
+      const from = batch.length;
       try {
-        events = s.decoder.decode(messages[i]!, offsets[i] ?? 0, arrival);
+        s.decoder.decodeInto(buf, start, framer.frameEnds[i]!, framer.frameBase + start, arrival, batch);
       } catch (err) {
         // The decoder should turn every problem into an error event; this is the last line of defence.
+        batch.length = from;
         s.errors++;
         this.totals.decodeErrors++;
         this.deps.telemetry.rejected(COMPONENT, err instanceof DecodeError ? err.code : 'decoder_exception');
-        this.deps.log.error({ router: s.router, offset: offsets[i], err: (err as Error).message }, 'bmp message could not be decoded');
+        this.deps.log.error({ router: s.router, offset: framer.frameBase + start, err: (err as Error).message }, 'bmp message could not be decoded');
         continue;
       }
-      for (const e of events) {
+      for (let k = from; k < batch.length; k++) {
+        const e = batch[k]!;
         if (e.type === 'error') {
           s.errors++;
           this.totals.decodeErrors++;
           this.deps.telemetry.rejected(COMPONENT, e.code);
         }
-        batch.push(e);
       }
     }
-    s.messages += messages.length;
-    this.totals.messages += messages.length;
-    if (messages.length) s.lastMessageAt = arrival.toISOString();
+    s.messages += messages;
+    this.totals.messages += messages;
+    if (messages) s.lastMessageAt = arrival.toISOString();
     if (batch.length) this.deps.sink(batch);
     // Framing may break after whole messages were handed out in this chunk.
     if (s.framer.error) this.framingLost(s, s.framer.error);

@@ -18,9 +18,9 @@ function bmpMessage(type: number, payload: Buffer = Buffer.alloc(0)): Buffer {
 /** A stub decoder: one event per message, carrying its type and offset, so ordering is checkable. */
 function stubDecoder(router: string) {
   return {
-    decode(message: Buffer, offset: number, arrival: Date): RouteEvent[] {
-      if (message[5] === 99) throw new Error('decoder bug');
-      return [{ type: 'error', source: 'bmp', router, time: arrival.toISOString(), code: `T${message[5]}`, offset, message: 'stub', severity: 'message-skip' }];
+    decodeInto(buf: Buffer, start: number, _end: number, offset: number, arrival: Date, out: RouteEvent[]): void {
+      if (buf[start + 5] === 99) throw new Error('decoder bug');
+      out.push({ type: 'error', source: 'bmp', router, time: arrival.toISOString(), code: `T${buf[start + 5]}`, offset, message: 'stub', severity: 'message-skip' });
     },
   };
 }

@@ -1,0 +1,316 @@
+/**
+ * The fast path for the common BMP message: a v3 Route Monitoring (RFC 7854 4.6) whose UPDATE
+ * announces or withdraws IPv4/IPv6 unicast prefixes with an attribute block decoded before
+ * (see ../bgp/attribute-cache.ts). It reads the message in place with offsets (no Reader, no
+ * sub-buffers, no intermediate message objects) and writes the RouteEvents straight into the
+ * caller's array.
+ *
+ * It gives exactly the events the general decoder (./message.ts, ../bgp/update.ts,
+ * ../bmp-normalize.ts) gives, or declines: anything else (another message type or version,
+ * End-of-RIB, a new attribute block, another family, any malformation) returns false with no
+ * event written and no counter moved, and the general decoder takes the message. A full
+ * table is mostly blocks seen before, so the general path decodes each block once.
+ */
+import type { AnnounceEvent, PeerRef, RouteAttributes, RouteEvent, WithdrawEvent } from '../types.js';
+import type { AttributeCache, BlockScan, CachedAttributes } from '../bgp/attribute-cache.js';
+import { guessAddPath } from '../bgp/nlri.js';
+import { ipv4PrefixText, ipv4Text, ipv6PrefixText, ipv6Text } from '../reader.js';
+
+/** What the fast path needs of a peer, resolved once per per-peer header identity. */
+export interface FastPeer {
+  ref: PeerRef;
+  /** AS_PATH width of this peer's messages (RFC 7854 4.2 A flag). */
+  fourOctetAsn: boolean;
+  /** ADD-PATH for IPv4 / IPv6 unicast: known from the Peer Up, or null (guess from the bytes). */
+  addPathV4: boolean | null;
+  addPathV6: boolean | null;
+}
+
+export interface FastPathHost {
+  readonly router: string;
+  readonly attributeCache: AttributeCache;
+  /** Resolves the per-peer header at buf[p] (its identity octets; no counters moved). */
+  fastPeer(buf: Buffer, p: number): FastPeer;
+  /** The event time for a per-peer header timestamp (see BmpSession). */
+  timeOf(tsSec: number, tsUsec: number, arrival: Date): string;
+}
+
+const PEER_HEADER = 42;
+const IDENTITY = 34;
+const BGP_HEADER = 19;
+const ATTR_MP_REACH = 14;
+const OPTIONAL_TRANSITIVE_MASK = 0xc0;
+/** MP_REACH / MP_UNREACH are optional non-transitive (RFC 4760 3, 4). */
+const OPTIONAL = 0x80;
+const FLAG_EXTENDED = 0x10;
+
+const SCAN: BlockScan = { count: 0, mpReachAt: -1, mpUnreachAt: -1, keyLength: 0 };
+
+export class FastRouteMonitoring {
+  /** Identity octets of the last per-peer header and what they resolved to. */
+  private readonly lastIdentity = Buffer.alloc(IDENTITY);
+  private lastPeer: FastPeer | null = null;
+  /** The last MP_REACH next hop field (bytes) and its text. */
+  private readonly lastNh = Buffer.alloc(32);
+  private lastNhLen = -1;
+  private lastNhText: string | null = null;
+  private lastNhLinkLocal: string | null = null;
+  /** Set by the last successful decode(). */
+  announced = 0;
+  withdrawn = 0;
+
+  constructor(private readonly host: FastPathHost) {}
+
+  /** Forget the resolved peers (their session state changed: Peer Up, Peer Down). */
+  invalidatePeers(): void {
+    this.lastPeer = null;
+  }
+
+  /**
+   * Decodes the message buf[s, e) into `out` when it is of the fast kind; returns false (out
+   * untouched) otherwise.
+   */
+  decode(buf: Buffer, s: number, e: number, arrival: Date, out: RouteEvent[]): boolean {
+    if (buf[s] !== 3 || buf[s + 5] !== 0 || e - s < 6 + PEER_HEADER + BGP_HEADER + 4) return false;
+    const ph = s + 6;
+    const peer = this.peerAt(buf, ph);
+    const bgp = ph + PEER_HEADER;
+    for (let i = 0; i < 16; i++) if (buf[bgp + i] !== 0xff) return false;
+    if (((buf[bgp + 16]! << 8) | buf[bgp + 17]!) !== e - bgp || buf[bgp + 18] !== 2) return false;
+    let p = bgp + BGP_HEADER;
+    const wLen = (buf[p]! << 8) | buf[p + 1]!;
+    const wStart = p + 2;
+    p = wStart + wLen;
+    if (p + 2 > e) return false;
+    const aLen = (buf[p]! << 8) | buf[p + 1]!;
+    const aStart = p + 2;
+    const aEnd = aStart + aLen;
+    if (aEnd > e) return false;
+    const hasNlri = aEnd < e;
+    if (wLen === 0 && aLen === 0 && !hasNlri) return false; // End-of-RIB
+
+    let hit: CachedAttributes | null = null;
+    let reachAt = -1;
+    let unreachAt = -1;
+    if (aLen > 0) {
+      const cache = this.host.attributeCache;
+      if (!cache.scan(buf, aStart, aEnd, SCAN)) return false;
+      hit = cache.lookup(buf, aStart, aEnd, SCAN, peer.fourOctetAsn);
+      if (hit === null) return false;
+      reachAt = SCAN.mpReachAt;
+      unreachAt = SCAN.mpUnreachAt;
+      // End-of-RIB of another family: MP_UNREACH alone and empty.
+      if (unreachAt >= 0 && SCAN.count === 1 && wLen === 0 && !hasNlri && mpEnd(buf, unreachAt) === valueStart(buf, unreachAt) + 3) return false;
+      // RFC 7606 3d (the general path reports it): ORIGIN, AS_PATH, and NEXT_HOP for classic NLRI.
+      if ((hasNlri || reachAt >= 0) && (!hit.hasOrigin || !hit.hasAsPath || (hasNlri && !hit.hasNextHop))) return false;
+    } else if (hasNlri) return false;
+
+    const mark = out.length;
+    const time = this.host.timeOf(buf.readUInt32BE(ph + IDENTITY), buf.readUInt32BE(ph + IDENTITY + 4), arrival);
+    const router = this.host.router;
+    let withdrawn = 0;
+    let announced = 0;
+    if (wLen > 0) {
+      const n = this.prefixes(buf, wStart, wStart + wLen, false, peer.addPathV4, router, time, peer.ref, null, null, null, out);
+      if (n < 0) return fail(out, mark);
+      withdrawn += n;
+    }
+    if (unreachAt >= 0) {
+      const n = this.mpUnreach(buf, unreachAt, peer, router, time, out);
+      if (n < 0) return fail(out, mark);
+      withdrawn += n;
+    }
+    if (hit !== null) {
+      const a = hit.attrs;
+      if (hasNlri) {
+        const n = this.prefixes(buf, aEnd, e, false, peer.addPathV4, router, time, peer.ref, a.nextHop, null, a, out);
+        if (n < 0) return fail(out, mark);
+        announced += n;
+      }
+      if (reachAt >= 0) {
+        const n = this.mpReach(buf, reachAt, peer, router, time, a, out);
+        if (n < 0) return fail(out, mark);
+        announced += n;
+      }
+    }
+    this.announced = announced;
+    this.withdrawn = withdrawn;
+    if (hit !== null) this.host.attributeCache.hits++;
+    return true;
+  }
+
+  private peerAt(buf: Buffer, p: number): FastPeer {
+    const last = this.lastPeer;
+    if (last !== null) {
+      const id = this.lastIdentity;
+      let same = true;
+      for (let i = 0; i < IDENTITY; i++) {
+        if (buf[p + i] !== id[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    const peer = this.host.fastPeer(buf, p);
+    buf.copy(this.lastIdentity, 0, p, p + IDENTITY);
+    this.lastPeer = peer;
+    return peer;
+  }
+
+  /** MP_UNREACH_NLRI at buf[at]: withdraws, or -1 to decline. */
+  private mpUnreach(buf: Buffer, at: number, peer: FastPeer, router: string, time: string, out: RouteEvent[]): number {
+    const v = valueStart(buf, at);
+    const end = mpEnd(buf, at);
+    if ((buf[at]! & OPTIONAL_TRANSITIVE_MASK) !== OPTIONAL || end - v < 3) return -1;
+    const afi = (buf[v]! << 8) | buf[v + 1]!;
+    if (buf[v + 2] !== 1 || (afi !== 1 && afi !== 2)) return -1;
+    const v6 = afi === 2;
+    return this.prefixes(buf, v + 3, end, v6, v6 ? peer.addPathV6 : peer.addPathV4, router, time, peer.ref, null, null, null, out);
+  }
+
+  /** MP_REACH_NLRI at buf[at]: announces, or -1 to decline. */
+  private mpReach(buf: Buffer, at: number, peer: FastPeer, router: string, time: string, a: RouteAttributes, out: RouteEvent[]): number {
+    const v = valueStart(buf, at);
+    const end = mpEnd(buf, at);
+    if ((buf[at]! & OPTIONAL_TRANSITIVE_MASK) !== OPTIONAL || end - v < 5) return -1;
+    const afi = (buf[v]! << 8) | buf[v + 1]!;
+    if (buf[v + 2] !== 1 || (afi !== 1 && afi !== 2)) return -1;
+    const nhLen = buf[v + 3]!;
+    const nh = v + 4;
+    const nlri = nh + nhLen + 1; // the reserved octet after the next hop
+    if (nlri > end) return -1;
+    this.nextHop(buf, nh, nhLen);
+    const v6 = afi === 2;
+    return this.prefixes(buf, nlri, end, v6, v6 ? peer.addPathV6 : peer.addPathV4, router, time, peer.ref, this.lastNhText, this.lastNhLinkLocal, a, out);
+  }
+
+  /** Sets lastNhText / lastNhLinkLocal for the MP_REACH next-hop field buf[p, p + len) (RFC 2545 3). */
+  private nextHop(buf: Buffer, p: number, len: number): void {
+    if (len === this.lastNhLen) {
+      const nh = this.lastNh;
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (buf[p + i] !== nh[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    let text: string | null = null;
+    let linkLocal: string | null = null;
+    if (len === 4) text = ipv4Text(buf, p);
+    else if (len === 16 || len === 32) {
+      text = ipv6Text(buf, p);
+      if (len === 32) linkLocal = ipv6Text(buf, p + 16);
+    }
+    if (len <= 32) {
+      buf.copy(this.lastNh, 0, p, p + len);
+      this.lastNhLen = len;
+    } else this.lastNhLen = -1;
+    this.lastNhText = text;
+    this.lastNhLinkLocal = linkLocal;
+  }
+
+  /**
+   * The prefixes of an NLRI field buf[p, end) as announces with attributes `a`, or as
+   * withdraws when `a` is null; the count, or -1 to decline (a prefix does not parse).
+   */
+  private prefixes(
+    buf: Buffer,
+    p: number,
+    end: number,
+    v6: boolean,
+    addPath: boolean | null,
+    router: string,
+    time: string,
+    peer: PeerRef,
+    nextHop: string | null,
+    nextHopLinkLocal: string | null,
+    a: RouteAttributes | null,
+    out: RouteEvent[],
+  ): number {
+    const maxBits = v6 ? 128 : 32;
+    const withId = addPath ?? guessAddPath(buf, p, end, maxBits);
+    const afi = v6 ? 'ipv6' : 'ipv4';
+    let n = 0;
+    while (p < end) {
+      let pathId: number | null = null;
+      if (withId) {
+        if (p + 4 > end) return -1;
+        pathId = buf.readUInt32BE(p);
+        p += 4;
+      }
+      if (p >= end) return -1;
+      const bits = buf[p]!;
+      const q = p + 1 + ((bits + 7) >> 3);
+      if (bits > maxBits || q > end) return -1;
+      const prefix = v6 ? ipv6PrefixText(buf, p + 1, bits) : ipv4PrefixText(buf, p + 1, bits);
+      p = q;
+      if (a === null) {
+        const ev: WithdrawEvent = { type: 'withdraw', source: 'bmp', time, router, peer, afi, safi: 'unicast', prefix, pathId, cause: 'bgp' };
+        out.push(ev);
+      } else out.push(announceEvent(router, time, peer, afi, prefix, pathId, nextHop, nextHopLinkLocal, a));
+      n++;
+    }
+    return n;
+  }
+}
+
+function fail(out: RouteEvent[], mark: number): false {
+  out.length = mark;
+  return false;
+}
+
+function valueStart(buf: Buffer, at: number): number {
+  return at + ((buf[at]! & FLAG_EXTENDED) !== 0 ? 4 : 3);
+}
+
+function mpEnd(buf: Buffer, at: number): number {
+  return (buf[at]! & FLAG_EXTENDED) !== 0 ? at + 4 + ((buf[at + 2]! << 8) | buf[at + 3]!) : at + 3 + buf[at + 2]!;
+}
+
+/**
+ * One announce (the general path builds its announces with this too, so both give the same
+ * keys in the same order: the NDJSON output is JSON.stringify of the event).
+ */
+export function announceEvent(
+  router: string,
+  time: string,
+  peer: PeerRef,
+  afi: 'ipv4' | 'ipv6',
+  prefix: string,
+  pathId: number | null,
+  nextHop: string | null,
+  nextHopLinkLocal: string | null,
+  a: RouteAttributes,
+): AnnounceEvent {
+  const ev: AnnounceEvent = {
+    type: 'announce',
+    source: 'bmp',
+    time,
+    router,
+    peer,
+    afi,
+    safi: 'unicast',
+    prefix,
+    pathId,
+    nextHop,
+    origin: a.origin,
+    asPath: a.asPath,
+    med: a.med,
+    localPref: a.localPref,
+    communities: a.communities,
+    largeCommunities: a.largeCommunities,
+    extCommunities: a.extCommunities,
+  };
+  if (nextHopLinkLocal !== null) ev.nextHopLinkLocal = nextHopLinkLocal;
+  if (a.confedPath !== undefined) ev.confedPath = a.confedPath;
+  if (a.atomicAggregate !== undefined) ev.atomicAggregate = a.atomicAggregate;
+  if (a.aggregator !== undefined) ev.aggregator = a.aggregator;
+  if (a.originatorId !== undefined) ev.originatorId = a.originatorId;
+  if (a.clusterList !== undefined) ev.clusterList = a.clusterList;
+  if (a.unknownAttributes !== undefined) ev.unknownAttributes = a.unknownAttributes;
+  return ev;
+}
