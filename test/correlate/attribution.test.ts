@@ -106,6 +106,17 @@ const cases: Case[] = [
     scores: [[65001, 5], [65003, 1], [65004, 1]],
   },
   {
+    name: 'local policy change with a link prefix of a changed hop withdrawn by the same AS in the window (lab): the policy is the cause told',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [...flipSeenDownstream, atR1(announce(r2AtR1, PREFIX, [65001, 65002], -60)), announce(lab, '10.99.13.0/24', [65001], -60), withdraw(lab, '10.99.13.0/24', 9)],
+    asn: 65001,
+    confidence: 'high',
+    cause: { kind: 'policy', asn: 65001 },
+    decision: 'policy',
+    scores: [[65001, 8], [65003, 1], [65004, 1]],
+  },
+  {
     name: 'the old route held at a router whose AS no feed reveals: policy still the likelier story, medium confidence',
     before: series(SHORT, 10, 0),
     after: series(LONG, 10, 10),
