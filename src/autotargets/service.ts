@@ -144,6 +144,13 @@ export class AutoTargetService implements Service {
     return this.serial(() => this.doRefresh());
   }
 
+  /** A refresh asked for from outside (the API): now, unless the last one began less than minRefreshGapSec ago. */
+  tryRefresh(): Promise<{ ok: true; report: RefreshReport } | { ok: false; retryAfterSec: number }> {
+    const waitMs = this.lastRefreshMs + this.deps.config.minRefreshGapSec * 1000 - this.deps.clock.nowMs();
+    if (waitMs > 0) return Promise.resolve({ ok: false, retryAfterSec: Math.ceil(waitMs / 1000) });
+    return this.refresh().then((report) => ({ ok: true, report }));
+  }
+
   /** The automatic targets with why they were chosen, and the excluded prefixes. */
   view(): { targets: AutoTargetView[]; excluded: AutoTargetMark[]; lastRefresh: RefreshReport | null } {
     const targets = [...this.current()].map(([prefix, t]) => {

@@ -31,7 +31,7 @@ describe('auto-targets API', () => {
   const view = async () => (await call('GET', '/api/auto-targets', null)).body as unknown as View;
 
   beforeAll(async () => {
-    w = await startWorld(await uniqueDbUri('autoapi'), { enabled: true, originAsns: [64600], communities: ['65000:1:*'], hints: { hostOffsets: [1] }, reachability: { method: 'none' }, target: { tool: 'traceroute', intervalSec: 3600 } }, { startProber: false });
+    w = await startWorld(await uniqueDbUri('autoapi'), { enabled: true, minRefreshGapSec: 5, originAsns: [64600], communities: ['65000:1:*'], hints: { hostOffsets: [1] }, reachability: { method: 'none' }, target: { tool: 'traceroute', intervalSec: 3600 } }, { startProber: false });
     w.feed([announce('127.10.0.0/16', { asPath: [65001, 64600] }), announce('127.20.0.0/16', { largeCommunities: ['65000:1:9'] })]);
     server = await serverWith(w.auto);
   });
@@ -42,6 +42,11 @@ describe('auto-targets API', () => {
 
   it('refreshes on request and lists the automatic targets with their reason and state', async () => {
     expect((await call('POST', '/api/auto-targets/refresh', null)).status).toBe(401);
+    // The service started "now" on the test's clock: the first refresh comes minRefreshGapSec later.
+    const early = await server.inject({ method: 'POST', url: '/api/auto-targets/refresh', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(early.statusCode).toBe(429);
+    expect(early.headers['retry-after']).toBe('5');
+    w.clock.advance(5_000);
     const r = await call('POST', '/api/auto-targets/refresh');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ refresh: { chosen: 2, probes: 0 } });
@@ -67,10 +72,12 @@ describe('auto-targets API', () => {
     let v = await view();
     expect(v.targets.map((t) => t.id)).toEqual(['auto4-127-10-0-0-16']);
     expect(v.excluded.map((e) => e.targetId)).toEqual(['auto4-127-20-0-0-16']);
+    w.clock.advance(5_000);
     await call('POST', '/api/auto-targets/refresh');
     expect((await view()).targets.map((t) => t.id)).toEqual(['auto4-127-10-0-0-16']);
     expect((await call('DELETE', '/api/auto-targets/auto4-127-20-0-0-16/exclude')).status).toBe(200);
     expect((await call('DELETE', '/api/auto-targets/auto4-127-20-0-0-16/exclude')).status).toBe(404);
+    w.clock.advance(5_000);
     await call('POST', '/api/auto-targets/refresh');
     v = await view();
     expect(v.excluded).toEqual([]);

@@ -32,8 +32,12 @@ export function registerAutoTargetRoutes(server: Server, deps: { autoTargets: Au
     {
       method: 'POST',
       path: '/api/auto-targets/refresh',
-      options: { description: 'Re-rank and reconcile the automatic targets now; answers with what the refresh did', tags: ['api', 'auto-targets'] },
-      handler: async () => ({ refresh: await service().refresh() }),
+      options: { description: 'Re-rank and reconcile the automatic targets now; answers with what the refresh did (429 within autoTargets.minRefreshGapSec of the last)', tags: ['api', 'auto-targets'] },
+      handler: async (_req, h) => {
+        const r = await service().tryRefresh();
+        if (r.ok) return { refresh: r.report };
+        return h.response({ statusCode: 429, error: 'Too Many Requests', message: `the last refresh was too recent: try again in ${r.retryAfterSec} s` }).code(429).header('retry-after', String(r.retryAfterSec));
+      },
     },
     ...ACTIONS.map(({ method, suffix, action, description }): ServerRoute => ({
       method,
