@@ -12,6 +12,7 @@ import { Telemetry } from './core/telemetry.js';
 import { packageVersion } from './core/version.js';
 import { ApiAuth } from './http/auth.js';
 import { LatencyMemory } from './http/latency-memory.js';
+import { TroubleMemory } from './http/trouble-memory.js';
 import { LiveChannel } from './http/live.js';
 import { registerBgpRoutes } from './http/routes/bgp.js';
 import { HttpService } from './http/server.js';
@@ -224,10 +225,12 @@ export class App {
     if (roles.ui) registerClusterRoutes(this.http.server, { storage: this.storage });
 
     if (roles.ui) {
-      // Sparklines from the runs seen on the bus (relayed ones too), not from a scan of the observations.
+      // Sparklines and counts from what the bus brings (relayed too), not from scans of storage per request.
       const latency = new LatencyMemory();
       latency.attach(this.bus, 'overview');
-      registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock, latency });
+      const troubles = new TroubleMemory(this.storage, clock);
+      troubles.attach(this.bus, 'overview');
+      registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock, latency, troubles });
     }
     if (roles.ui) registerStatic(this.http.server, { log: componentLogger(this.log, 'http') });
     if (roles.ui) registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });

@@ -128,11 +128,21 @@ export interface PathChangeRecord {
   cause: 'bgp' | 'none';
 }
 
+export interface PathChangeBrief {
+  id: string;
+  targetId: string;
+  time: string;
+  /** The verdict's name ("worse", ...); null when it had none. */
+  verdict: string | null;
+}
+
 export interface PathChangeRepository {
   append(rec: PathChangeRecord): void;
   forTarget(targetId: string, range: TimeRange): Promise<PathChangeRecord[]>;
   /** Path changes per target and verdict in a time range (one $match + $group $sum). */
   countByTarget(q: TimeRange): Promise<TargetVerdictCount[]>;
+  /** The path changes of a time range in their lightest form (no sentence, evidence or route events). */
+  briefs(q: TimeRange): Promise<PathChangeBrief[]>;
   get(id: string): Promise<PathChangeRecord | null>;
   deleteOlderThan(cutoff: Date): Promise<number>;
 }

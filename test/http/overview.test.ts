@@ -5,6 +5,9 @@ import { ManualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { LatencyMemory } from '../../src/http/latency-memory.js';
 import { registerOverviewRoutes, sparkWindows, type OverviewTarget, type TargetTrouble } from '../../src/http/routes/overview.js';
+import { TroubleMemory } from '../../src/http/trouble-memory.js';
+import { EventBus } from '../../src/core/bus.js';
+import type { SmokeTraceEvents } from '../../src/core/events.js';
 import { MongoStore } from '../../src/storage/mongo/store.js';
 import { uniqueDbUri } from '../helpers/mongo.js';
 import { seedOverview, targetId } from './overview-seed.js';
@@ -16,6 +19,9 @@ const NOW = Date.now();
 describe('GET /api/overview', () => {
   let store: MongoStore;
   let server: Hapi.Server;
+  /** The same routes counting from running aggregates (horizon 2 days: older periods go to storage). */
+  let memServer: Hapi.Server;
+  let bus: EventBus<SmokeTraceEvents>;
   let clock: ManualClock;
   const targets: OverviewTarget[] = [];
 
@@ -29,21 +35,26 @@ describe('GET /api/overview', () => {
     targets.push({ id: 'quiet', name: 'quiet', host: '192.0.2.9' });
     server = Hapi.server();
     registerOverviewRoutes(server, { storage: store, targets: () => targets, clock, cacheMs: 0 });
+    bus = new EventBus<SmokeTraceEvents>();
+    const troubles = new TroubleMemory(store, clock, 2 * 24 * 3600_000);
+    troubles.attach(bus);
+    memServer = Hapi.server();
+    registerOverviewRoutes(memServer, { storage: store, targets: () => targets, clock, troubles, cacheMs: 0 });
   }, 120_000);
 
   afterAll(async () => {
     await store?.stop();
   });
 
-  const get = async (query = '') => {
-    const r = await server.inject(`/api/overview${query}`);
+  const get = async (query = '', from: 'storage' | 'memory' = 'storage') => {
+    const r = await (from === 'memory' ? memServer : server).inject(`/api/overview${query}`);
     expect(r.statusCode, r.payload).toBe(200);
     return JSON.parse(r.payload) as { since: string; targets: number; capped: number | null; rows: TargetTrouble[] };
   };
   const counts = (r: TargetTrouble) => [r.id, r.pathChanges, r.worse, r.alerts, r.openAlerts, r.minutesInAlert];
 
-  it('counts path changes, worse verdicts, alerts and minutes in alert of the last 24 h, most troubled first', async () => {
-    const ov = await get();
+  it.each(['storage', 'memory'] as const)('counts path changes, worse verdicts, alerts and minutes in alert of the last 24 h, most troubled first (from %s)', async (from) => {
+    const ov = await get('', from);
     expect(ov.targets).toBe(N + 1);
     expect(ov.capped).toBeNull();
     expect(ov.rows.map(counts).slice(0, 7)).toEqual([
@@ -59,9 +70,9 @@ describe('GET /api/overview', () => {
     expect(ov.rows.some((r) => r.id === targetId(N))).toBe(false);
   });
 
-  it('a longer period counts the older change and the alert resolved two days ago', async () => {
+  it.each(['storage', 'memory'] as const)('a longer period counts the older change and the alert resolved two days ago (%s; memory hands it to storage)', async (from) => {
     const since = new Date(NOW - 4 * 24 * 3600_000).toISOString();
-    const ov = await get(`?since=${encodeURIComponent(since)}`);
+    const ov = await get(`?since=${encodeURIComponent(since)}`, from);
     const t0 = ov.rows.find((r) => r.id === 't00000')!;
     // 4 days: the open alert since 2 days (2880 min), the 60-min one, the one open for a day three days ago.
     expect(counts(t0)).toEqual(['t00000', 3, 2, 3, 1, 2880 + 60 + 1440]);
@@ -108,6 +119,17 @@ describe('GET /api/overview', () => {
     } finally {
       clock.set(NOW);
     }
+  });
+
+  it('running aggregates follow the bus: a new path change and alert count at once, storage unread', async () => {
+    const before = (await get('', 'memory')).rows.find((r) => r.id === 't00002')!;
+    expect(counts(before)).toEqual(['t00002', 0, 0, 0, 0, 0]);
+    const time = new Date(NOW - 5 * 60_000).toISOString();
+    bus.emit('path.change', { id: 'bus-1', targetId: 't00002', targetName: 't00002', vantage: 'x', time, verdict: { verdict: 'worse' }, attribution: null, sentence: '', routeEvents: [], beforeObservationIds: [], afterObservationIds: [], cause: 'none' });
+    bus.emit('alert', { action: 'open', alert: { id: 'bus-a', targetId: 't00002', kind: 'path_worse', state: 'open', severity: 'major', openedAt: time, updatedAt: time, resolvedAt: null, summary: '', flapping: false, vantage: 'x' } });
+    expect(counts((await get('', 'memory')).rows.find((r) => r.id === 't00002')!)).toEqual(['t00002', 1, 1, 1, 1, 5]);
+    // Storage never saw them.
+    expect(counts((await get('', 'storage')).rows.find((r) => r.id === 't00002')!)).toEqual(['t00002', 0, 0, 0, 0, 0]);
   });
 
   it('refuses a bad period with the field named', async () => {

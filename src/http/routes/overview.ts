@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { PathObservation } from '../../probe/types.js';
 import type { AlertSpan, LatencySample, Storage, StoredAlert, TargetVerdictCount } from '../../storage/repositories.js';
 import type { LatencyMemory } from '../latency-memory.js';
+import type { TroubleMemory } from '../trouble-memory.js';
 import { failAction, zod } from '../validate.js';
 
 /** What the overview needs to know of a target (the prober's list: config and API targets). */
@@ -22,6 +23,8 @@ export interface OverviewDeps {
   clock: Clock;
   /** The newest runs per target from the bus; without it every sparkline is read from storage. */
   latency?: LatencyMemory;
+  /** Running counts of path changes and alert spans; without it (or for periods past its horizon) storage counts. */
+  troubles?: TroubleMemory;
   /** An answer is reused this long for the same question (the page polls; FerretDB scans). Default 10 s, 0 = never. */
   cacheMs?: number;
 }
@@ -126,9 +129,10 @@ export function sparkWindows(targets: ReadonlyArray<Pick<OverviewTarget, 'id' | 
 /**
  * GET /api/overview: the destinations with the most frequent issues since a
  * time (default the last 24 h), each with a small latency series for a sparkline.
- * A few reads whatever the number of targets: one aggregate ($match + $group
- * $sum, which FerretDB runs too) of path changes per target and verdict, one
- * light read of the alerts open during the period; sparklines from memory
+ * Counts from running aggregates (TroubleMemory: read once, kept current from
+ * the bus); for periods past its horizon, one aggregate ($match + $group $sum,
+ * which FerretDB runs too) of path changes per target and verdict and one light
+ * read of the alerts open during the period. Sparklines from memory
  * (LatencyMemory), and for targets it cannot answer yet, one read per distinct
  * probe interval among the rows shown. Same questions within cacheMs share an answer.
  */
@@ -170,17 +174,20 @@ interface OverviewAnswer {
 async function overview(deps: OverviewDeps, q: z.infer<typeof overviewQuery>, now: Date): Promise<OverviewAnswer> {
   const { storage, latency } = deps;
   const since = q.since ? new Date(q.since) : new Date(now.getTime() - DAY_MS);
-  const [counts, spans] = await Promise.all([storage.pathChanges.countByTarget({ since }), storage.alerts.spans({ since, limit: MAX_ALERTS })]);
+  const fromMemory = deps.troubles && (await deps.troubles.covers(since)) ? deps.troubles : null;
+  const [counts, spans] = fromMemory
+    ? [fromMemory.counts(since), fromMemory.spans(since)]
+    : await Promise.all([storage.pathChanges.countByTarget({ since }).then(changeCounts), storage.alerts.spans({ since, limit: MAX_ALERTS })]);
   const targets = deps.targets();
-  const rows = troubleRows(targets, changeCounts(counts), spans, since, now);
+  const rows = troubleRows(targets, counts, spans, since, now);
   const shown = rows.slice(0, q.limit);
-  const fromMemory = new Map<string, LatencySample[]>();
+  const sparks = new Map<string, LatencySample[]>();
   for (const r of shown) {
     const runs = latency?.newest(r.id, q.points);
-    if (runs) fromMemory.set(r.id, runs);
+    if (runs) sparks.set(r.id, runs);
   }
   const byId = new Map(targets.map((t) => [t.id, t]));
-  const unknown = shown.filter((r) => !fromMemory.has(r.id)).map((r) => byId.get(r.id)!);
+  const unknown = shown.filter((r) => !sparks.has(r.id)).map((r) => byId.get(r.id)!);
   const windows = sparkWindows(unknown, q.points, now.getTime());
   const samples = (await Promise.all(windows.map((w) => storage.observations.latencyOf(w.ids, { since: w.since, limit: w.limit })))).flat();
   const read = new Map<string, LatencySample[]>(unknown.map((t) => [t.id, []]));
@@ -188,11 +195,11 @@ async function overview(deps: OverviewDeps, q: z.infer<typeof overviewQuery>, no
   for (const [id, list] of read) {
     if (latency) {
       latency.backfill(id, list);
-      fromMemory.set(id, latency.newest(id, q.points) ?? []);
-    } else fromMemory.set(id, list.sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-q.points));
+      sparks.set(id, latency.newest(id, q.points) ?? []);
+    } else sparks.set(id, list.sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-q.points));
   }
   for (const r of shown) {
-    const runs = fromMemory.get(r.id) ?? [];
+    const runs = sparks.get(r.id) ?? [];
     r.latency = runs.map(latencyPoint);
     r.lastObservedAt = runs.at(-1)?.startedAt ?? null;
   }

@@ -25,6 +25,7 @@ import {
   type AlertSpan,
   type LatencySample,
   type TargetVerdictCount,
+  type PathChangeBrief,
 } from '../repositories.js';
 import {
   createClient,
@@ -465,6 +466,18 @@ export class MongoStore implements Storage, Service {
         this.read(async (db) =>
           (await db.collection(coll).find({ targetId, ...rangeFilter(range) }).sort({ at: -1 }).limit(range.limit ?? 200).toArray()).map(fromDoc),
         ),
+      briefs: (q) =>
+        this.read(async (db) => {
+          const docs = await db
+            .collection(coll)
+            .find(rangeFilter(q), { projection: { targetId: 1, time: 1, 'verdict.verdict': 1 } })
+            .limit(q.limit ?? 1_000_000)
+            .toArray();
+          return docs.map((d): PathChangeBrief => {
+            const v = (d.verdict as { verdict?: unknown } | null | undefined)?.verdict;
+            return { id: String(d._id), targetId: String(d.targetId), time: String(d.time), verdict: typeof v === 'string' ? v : null };
+          });
+        }),
       countByTarget: (q) =>
         this.read(async (db) => {
           // $match + $group with $sum only: what FerretDB 1.x aggregates (no $cond); one scan for every verdict.
