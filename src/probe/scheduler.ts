@@ -218,6 +218,10 @@ export class ProbeScheduler {
     this.counts.finished++;
     if (abandoned) this.counts.abandoned++;
     const observation: PathObservation = { ...obs, targetId: run.target.id };
+    // The run stopped because the scheduler aborted it at the timeout: say so, not "cancelled".
+    if (run.timedOut && observation.error?.code === 'CANCELLED') {
+      observation.error = { code: 'TIMEOUT', message: `killed at its ${run.target.timeoutSec} s timeout (${observation.error.message})` };
+    }
     if (!observation.labels && Object.keys(run.target.labels).length > 0) observation.labels = run.target.labels;
     if (observation.status === 'failed') this.counts.failed++;
     run.slot?.release();

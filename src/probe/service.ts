@@ -7,11 +7,12 @@ import type { Service } from '../core/lifecycle.js';
 import type { Telemetry } from '../core/telemetry.js';
 import type { Storage } from '../storage/repositories.js';
 import { annotateHops, type OriginLookup } from './annotate.js';
-import { resolveTarget } from './resolve.js';
+import { ConfigError, type ConfigProblem } from '../config/load.js';
+import { resolveTarget, type LookupFn } from './resolve.js';
 import { PmtuProber } from './pmtu/prober.js';
 import { ScamperPool, type ScamperPoolMethod } from './scamper-pool.js';
 import { ProbeScheduler, type OnDemandReason, type RunContext, type RunNowResult } from './scheduler.js';
-import { validateTargetInput, type Target, type ValidationProblem } from './target.js';
+import { ipFamily, validateTargetInput, type Target, type ValidationProblem } from './target.js';
 import { runProbe, type RunOptions } from './tools/index.js';
 import type { PathObservation } from './types.js';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,8 @@ export interface ProbeServiceDeps {
   clock: Clock;
   /** Test seam: replaces the real tool runner. */
   runOptions?: Partial<RunOptions>;
+  /** Test seam: replaces the DNS lookup (node:dns/promises lookup) for hostname targets. */
+  lookup?: LookupFn;
 }
 
 export type TargetChange = { ok: true; target: Target } | { ok: false; status: 400 | 404 | 409; problems: ValidationProblem[] };
@@ -54,7 +57,7 @@ export class ProbeService implements Service {
     this.scheduler = new ProbeScheduler({
       clock,
       run: (target, ctx) => this.run(target, ctx),
-      resolve: (target, signal) => resolveTarget(target, config.addressPolicy, { signal }),
+      resolve: (target, signal) => resolveTarget(target, config.addressPolicy, { signal, ...(deps.lookup ? { lookup: deps.lookup } : {}) }),
       prepare: (obs, info) => this.prepare(obs, info.target),
       onObservation: (obs) => this.publish(obs),
       concurrency: pooled ? poolConcurrency(config) : config.concurrency,
@@ -67,7 +70,18 @@ export class ProbeService implements Service {
       : null;
   }
 
+  /**
+   * Throws a ConfigError (start-up fails, every problem listed) when a config target's hostname
+   * does not resolve now or resolves only to addresses the policy refuses: the config boundary's
+   * counterpart of put()'s check. Runs still resolve the name again each time.
+   */
   async start(): Promise<void> {
+    const refused = await Promise.all(this.deps.config.targets.map(async (t, i): Promise<ConfigProblem | null> => {
+      const problem = await this.hostProblem(t);
+      return problem ? { path: `probing.targets.${i}.host`, message: `target "${t.id}": ${problem}` } : null;
+    }));
+    const problems = refused.filter((p): p is ConfigProblem => p !== null);
+    if (problems.length > 0) throw new ConfigError('probing.targets', problems);
     for (const t of this.deps.config.targets) this.targets.set(t.id, t);
     if (this.deps.storage.isAvailable()) {
       for (const t of await this.deps.storage.targets.list()) {
@@ -125,6 +139,8 @@ export class ProbeService implements Service {
     if (existing?.source === 'config') return { ok: false, status: 409, problems: [{ path: 'id', message: `"${v.target.id}" is defined in the configuration file and cannot be changed through the API` }] };
     if (id === undefined && existing) return { ok: false, status: 409, problems: [{ path: 'id', message: `a target "${v.target.id}" exists already (PUT /api/targets/${v.target.id} changes it)` }] };
     if (id !== undefined && !existing) return { ok: false, status: 404, problems: [{ path: 'id', message: `no target "${id}"` }] };
+    const hostProblem = await this.hostProblem(v.target);
+    if (hostProblem) return { ok: false, status: 400, problems: [{ path: 'host', message: hostProblem }] };
     await this.deps.storage.targets.put(v.target);
     this.targets.set(v.target.id, v.target);
     this.scheduler.upsert(v.target);
@@ -156,6 +172,13 @@ export class ProbeService implements Service {
     this.scheduler.remove(id);
     this.pmtu?.remove(id);
     return { ok: true, target: t };
+  }
+
+  /** For a hostname: why it cannot be probed now (no answer, or only refused addresses); null if it can, or for an IP literal (checked by validation). */
+  private async hostProblem(target: Target): Promise<string | null> {
+    if (ipFamily(target.host) !== 0) return null;
+    const r = await resolveTarget(target, this.deps.config.addressPolicy, this.deps.lookup ? { lookup: this.deps.lookup } : {});
+    return r.ok ? null : `${r.code}: ${r.message}`;
   }
 
   private async run(target: Target, ctx: RunContext): Promise<PathObservation> {

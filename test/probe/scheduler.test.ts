@@ -295,6 +295,18 @@ describe('timeouts', () => {
     await sched.stop();
   });
 
+  it('a run that stops on the timeout abort is stored as TIMEOUT, not as the CANCELLED its tool reports', async () => {
+    const { sched, seen } = setup({}, new FakeTool(() => ({ ms: 60_000, onAbort: 'stop' })));
+    sched.upsert(target('a', { timeoutSec: 12 }));
+    sched.upsert(target('b', { intervalSec: 3600 }), 30_000);
+    sched.start();
+    const asked = sched.runNow('b', 'api'); // aborted by stop() below, not by a timeout
+    await advance(20_000);
+    expect(seen.map((s) => [s.obs.targetId, s.obs.error])).toEqual([['a', { code: 'TIMEOUT', message: 'killed at its 12 s timeout (aborted)' }]]);
+    await sched.stop();
+    expect(await asked).toMatchObject({ ok: false, code: 'STOPPED' });
+  });
+
   it('gives up on a run that ignores the abort at timeout + grace, frees its slot, ignores its late result', async () => {
     const fake = new FakeTool((t) => (t.id === 'stubborn' ? { ms: 100_000, onAbort: 'ignore' } : { ms: 1_000, onAbort: 'stop' }));
     const { sched, tool, seen } = setup({ concurrency: { global: 1, perTool: {} }, graceMs: 4_000 }, fake);

@@ -33,6 +33,8 @@ export interface ExecResult {
   failed?: boolean;
   code?: string | undefined;
   originalMessage?: string | undefined;
+  /** The signal that ended the tool (a crash: SIGSEGV, SIGABRT, ...), when one did. */
+  signal?: string | undefined;
 }
 
 export type ExecaLike = (file: string, args: readonly string[], options: Record<string, unknown>) => PromiseLike<ExecResult>;
@@ -108,7 +110,7 @@ export function classifyExec(tool: ProbeTool, binary: string, r: ExecResult, tim
   if (r.isCanceled) return { ok: false, stdout, code: 'CANCELLED', message: `${tool} run cancelled` };
   if (r.exitCode !== 0) {
     const stderr = text(r.stderr).trim().slice(0, 300);
-    const why = r.exitCode === undefined ? (r.originalMessage ?? 'no exit code') : `exit code ${r.exitCode}`;
+    const why = r.exitCode !== undefined ? `exit code ${r.exitCode}` : r.signal ? `killed by ${r.signal}` : (r.originalMessage ?? 'no exit code');
     return { ok: false, stdout, code: 'TOOL_FAILED', message: `${tool} failed: ${why}${stderr ? `; stderr: ${stderr}` : ''}` };
   }
   return { ok: true, stdout };

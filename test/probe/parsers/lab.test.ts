@@ -84,6 +84,8 @@ describe('lab recordings: hops and reached for every tool and path state', () =>
     expect(c30.signature).toBe(LAB_SHORT.join('|'));
   });
 
+  // Why: the lab's veths leave scamper's IPv6 UDP checksum partial (TX offload), the routers quote
+  // that value back and scamper matches udp-paris replies by checksum (test/probe/tools/netns.test.ts).
   it('scamper udp-paris IPv6 traces of the lab got no reply: all-"*" hops, not reached', () => {
     for (const s of STATES) {
       const v6 = parseScamperJsonAll(fixture(`lab/scamper-udp-paris-${s}.warts.json`))[1] as PathObservation;

@@ -139,6 +139,11 @@ describe('runProbe failure modes never throw', () => {
     expect(obs.error?.message).toContain('Failure to open raw sockets');
   });
 
+  it('crash (killed by a signal) -> TOOL_FAILED naming the signal', async () => {
+    const obs = await runProbe(v4, { ...RUN, binary: script('crash.sh', 'kill -SEGV $$') });
+    expect(obs.error).toEqual({ code: 'TOOL_FAILED', message: 'traceroute failed: killed by SIGSEGV' });
+  });
+
   it('the script receives the argv array verbatim (no shell), target last', async () => {
     const echo = script('args.sh', 'for a in "$@"; do printf "%s\\n" "$a" >&2; done; exit 2');
     const obs = await runProbe({ ...v4, tool: 'scamper', method: 'udp-paris' }, { ...RUN, binary: echo });
