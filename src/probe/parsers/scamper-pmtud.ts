@@ -13,7 +13,11 @@
  * " nhmtu N!". Several replies at one TTL: "addr  rtt ms  rtt ms  addr2  rtt ms".
  * pathMtu = the destination hop's MTU (null when the destination did not
  * answer: scamper does PMTUD only towards a responsive destination). A hop's
- * MTU is kept on its first probe (ProbeReply.pmtu).
+ * MTU is kept on its first probe (ProbeReply.pmtu). A starred size is an
+ * inference from silence, not a router's word: when the packet-too-big was
+ * lost (the router's ICMP rate limit, seen here in namespaces) scamper's
+ * black-hole search settles on a table value such as 1280. It is kept on the
+ * probe as annotation "[*mtu: S]" and never becomes the path MTU (null).
  * Known tool quirk: scamper 20211212 prints RTTs near 4294967 ms (an
  * unsigned underflow) on hops it probed during PMTUD; they are kept as printed.
  */
@@ -84,13 +88,15 @@ export function parseScamperPmtud(text: string, opts: ParseOptions = {}): PathOb
     const ttl = Number(m[1]);
     let rest = m[2] as string;
     const mtu = MTU_RE.exec(rest);
+    const inferred = mtu?.[1] === '*';
     if (mtu) {
-      mtuByTtl.set(ttl, Number(mtu[2]));
+      if (!inferred) mtuByTtl.set(ttl, Number(mtu[2]));
       rest = rest.slice(0, mtu.index);
     }
     const probes = replies(rest, no);
     const first = probes.find((p) => p.ip !== null);
-    if (mtu && first) first.pmtu = Number(mtu[2]);
+    if (mtu && first && !inferred) first.pmtu = Number(mtu[2]);
+    if (mtu && first && inferred) first.annotation = `${first.annotation ? `${first.annotation} ` : ''}[*mtu: ${mtu[2]}]`;
     hops.push(hopFromProbes(ttl, probes));
   }
   if (dst === null) throw new ParseError('NO_HOPS', 0, 'no "traceroute from ... to ..." header');

@@ -122,7 +122,12 @@ export function toMeasurement(obs: PathObservation, tool: PmtuTool, targetId: st
   };
   if (obs.error) m.error = obs.error;
   else if (ok && !obs.reached) m.error = { code: 'NOT_REACHED', message: `${tool} got no answer from ${obs.target.address}: the path MTU is unknown` };
-  else if (ok && pathMtu === null) m.error = { code: 'NO_MTU', message: `${tool} reached ${obs.target.address} but reported no path MTU` };
+  else if (ok && pathMtu === null) {
+    const guess = obs.hops.flatMap((h) => h.probes).find((p) => p.annotation?.includes('[*mtu:'))?.annotation;
+    m.error = guess
+      ? { code: 'MTU_INFERRED', message: `${tool} got no packet-too-big (rate-limited or filtered) and only inferred ${guess}: not counted` }
+      : { code: 'NO_MTU', message: `${tool} reached ${obs.target.address} but reported no path MTU` };
+  }
   return m;
 }
 

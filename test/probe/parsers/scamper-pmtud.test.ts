@@ -17,6 +17,12 @@ describe('parseScamperPmtud (scamper -O text, trace -M)', () => {
     expect(obs.hops[0]?.probes).toEqual([{ ip: null, rttMs: null }]);
   });
 
+  it('namespace recording where the router\'s ICMP rate limit ate the packet-too-big: [*mtu: 1280] is no path MTU', () => {
+    const obs = parseScamperPmtud(fixture('pmtu/scamper-pmtud-inferred.txt'));
+    expect(obs).toMatchObject({ reached: true, pathMtu: null, signature: '10.98.1.1|*|10.98.2.2' });
+    expect(obs.hops[2]?.probes[0]).toEqual({ ip: '10.98.2.2', rttMs: 0.036, annotation: '[*mtu: 1280]' });
+  });
+
   it('unreached (!H): no path MTU, the annotation kept', () => {
     const obs = parseScamperPmtud(fixture('pmtu/scamper-pmtud-unreached.txt'));
     expect(obs).toMatchObject({ reached: false, pathMtu: null, target: { address: '10.98.2.99' } });
@@ -42,6 +48,7 @@ describe('parseScamperPmtud (scamper -O text, trace -M)', () => {
     expect(obs.pathMtu).toBe(1480);
     expect(obs.hops[0]?.probes).toEqual([{ ip: '192.0.2.254', rttMs: 0.512, pmtu: 1500 }, { ip: '192.0.2.254', rttMs: 0.498 }]);
     expect(obs.hops[1]?.probes.map((p) => p.ip)).toEqual(['203.0.113.1', '203.0.113.5']);
+    expect(obs.hops[1]?.probes[0]?.annotation).toBe('[*mtu: 1480]');
     expect(obs.hops[2]?.probes[0]).toMatchObject({ annotation: '[closed]', pmtu: 1480 });
   });
 

@@ -15,11 +15,12 @@ describe('toMeasurement', () => {
     { name: 'tracepath unreached', obs: () => tp('tracepath-unreached.txt', '10.98.2.99'), tool: 'tracepath' as const, pathMtu: null, limit: null },
     { name: 'scamper 1400', obs: () => parseScamperPmtud(fixture('pmtu/scamper-pmtud-1400.txt')), tool: 'scamper' as const, pathMtu: 1400, limit: { ttl: 1, ip: '10.98.1.1', mtu: 1400 } },
     { name: 'scamper 1500', obs: () => parseScamperPmtud(fixture('pmtu/scamper-pmtud-1500.txt')), tool: 'scamper' as const, pathMtu: 1500, limit: null },
+    { name: 'scamper inferred from silence', obs: () => parseScamperPmtud(fixture('pmtu/scamper-pmtud-inferred.txt')), tool: 'scamper' as const, pathMtu: null, limit: null, code: 'MTU_INFERRED' },
     { name: 'scamper unreached', obs: () => parseScamperPmtud(fixture('pmtu/scamper-pmtud-unreached.txt')), tool: 'scamper' as const, pathMtu: null, limit: null },
-  ])('$name', ({ obs, tool, pathMtu, limit }) => {
+  ] as Array<{ name: string; obs: () => ReturnType<typeof tp>; tool: 'tracepath' | 'scamper'; pathMtu: number | null; limit: unknown; code?: string }>)('$name', ({ obs, tool, pathMtu, limit, code }) => {
     const m = toMeasurement(obs(), tool, 'shop');
     expect(m).toMatchObject({ targetId: 'shop', tool, pathMtu, limit, status: 'ok' });
-    if (pathMtu === null) expect(m.error?.code).toBe('NOT_REACHED');
+    if (pathMtu === null) expect(m.error?.code).toBe(code ?? 'NOT_REACHED');
     else expect(m.error).toBeUndefined();
   });
 
