@@ -35,11 +35,11 @@ export interface World {
 export const announce = (prefix: string, over: Partial<AnnounceEvent> = {}) => ribAnnounce(prefix, over);
 export const withdraw = ribWithdraw;
 
-export async function startWorld(uri: string, autoConfig: Record<string, unknown>, opts: { startProber?: boolean } = {}): Promise<World> {
+export async function startWorld(uri: string, autoConfig: Record<string, unknown>, opts: { startProber?: boolean; storage?: Record<string, unknown> } = {}): Promise<World> {
   const log = silentLogger();
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const config = parseConfig(
-    { storage: { uri, connectTimeoutMs: 5000 }, probing: { scamper: { mode: 'process' }, addressPolicy: { allowPrivate: true } }, autoTargets: { minRefreshGapSec: 3600, refreshIntervalSec: 86_400, ...autoConfig } },
+    { storage: { uri, connectTimeoutMs: 5000, ...opts.storage }, probing: { scamper: { mode: 'process' }, addressPolicy: { allowPrivate: true } }, autoTargets: { minRefreshGapSec: 3600, refreshIntervalSec: 86_400, ...autoConfig } },
     'test',
     {},
   );

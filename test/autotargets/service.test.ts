@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PathObservation } from '../../src/probe/types.js';
 import { uniqueDbUri } from '../helpers/mongo.js';
 import { requireTool } from '../helpers/processes.js';
+import { splitMongoUri, TcpProxy } from '../helpers/tcp-proxy.js';
 import { announce, autoTargets, startWorld, until, withdraw, type World } from './helpers.js';
 
 const P2 = { address: '192.0.2.2', asn: 65002, bgpId: '0.0.0.0', type: 'global', distinguisher: '0:0', postPolicy: false, adjRibOut: false } as const;
@@ -18,7 +19,7 @@ afterEach(async () => {
   worlds = [];
 });
 
-async function world(config: Record<string, unknown>, uri?: string, opts: { startProber?: boolean } = {}): Promise<World> {
+async function world(config: Record<string, unknown>, uri?: string, opts: { startProber?: boolean; storage?: Record<string, unknown> } = {}): Promise<World> {
   const w = await startWorld(uri ?? (await uniqueDbUri('autot')), config, opts);
   worlds.push(w);
   return w;
@@ -159,6 +160,38 @@ describe('AutoTargetService', () => {
     expect(after.added).toEqual(['auto4-127-10-0-0-16']);
     expect(after.removed).toEqual(['auto4-127-20-1-0-24']);
     expect(await w.store.autoTargetMarks.list()).toEqual([]);
+  });
+
+  it('with storage away, a refresh changes nothing (exclusions unknown); once it is back, they apply', async () => {
+    const uri = await uniqueDbUri('autot');
+    const first = await world(BASE, uri, { startProber: false });
+    table(first);
+    await first.auto.refresh();
+    expect(await first.auto.mark('auto4-127-10-0-0-16', 'exclude')).toMatchObject({ ok: true });
+    await first.stop();
+    worlds = [];
+
+    const { host, port, path } = splitMongoUri(uri);
+    const proxy = new TcpProxy(host, port);
+    await proxy.start();
+    try {
+      proxy.cut();
+      const w = await world(BASE, `mongodb://127.0.0.1:${proxy.port}${path}`, { startProber: false, storage: { waitForDatabase: true } });
+      table(w);
+      expect(await w.auto.refresh()).toMatchObject({ skipped: 'marks-unavailable', added: [] });
+      expect(autoTargets(w)).toEqual({});
+      expect(await w.auto.mark('auto4-127-30-0-0-24', 'pin')).toMatchObject({ ok: false, status: 503 });
+      proxy.restore();
+      await until(() => w.store.isAvailable(), 30_000);
+      const r = await w.auto.refresh();
+      expect(r.skipped).toBeUndefined();
+      expect(Object.keys(autoTargets(w)).sort()).toEqual(['auto4-127-20-1-0-24', 'auto4-127-20-2-0-24', 'auto4-127-30-0-0-24', 'auto4-127-40-0-0-16']);
+      expect(w.auto.view().excluded.map((m) => m.prefix)).toEqual(['127.10.0.0/16']);
+    } finally {
+      for (const w of worlds) await w.stop();
+      worlds = [];
+      await proxy.stop();
+    }
   });
 
   it('refuses marks it cannot apply', async () => {
