@@ -162,6 +162,15 @@ describe('AutoTargetService', () => {
     expect(await w.store.autoTargetMarks.list()).toEqual([]);
   });
 
+  it('IPv6 prefixes too: id from the nibbles, address from the prefix, checked with ping -6', async () => {
+    const w = await world({ ...BASE, communities: [], churn: { enabled: false } }, undefined, { startProber: false });
+    w.feed([announce('::1/128', { asPath: [65001, 64600] })]);
+    const r = await w.auto.refresh();
+    expect(r).toMatchObject({ added: ['auto6-00000000000000000000000000000001-128'], probes: 1 });
+    expect(autoTargets(w)).toEqual({ 'auto6-00000000000000000000000000000001-128': ['::1', 'origin-as'] });
+    expect(w.pings).toEqual(['::1']);
+  });
+
   it('with storage away, a refresh changes nothing (exclusions unknown); once it is back, they apply', async () => {
     const uri = await uniqueDbUri('autot');
     const first = await world(BASE, uri, { startProber: false });
