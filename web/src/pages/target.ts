@@ -14,6 +14,7 @@ import { card, empty, h, link, table, td } from '../dom.js';
 import { ago, ms, pct, time } from '../format.js';
 import type { Cleanup } from '../main.js';
 import { pathDiagram, type DiagramHop } from '../pathsvg.js';
+import { mtuCard } from './target-mtu.js';
 import { probeNow } from './targets.js';
 
 export function hopIps(hop: Hop): string[] {
@@ -145,6 +146,7 @@ export async function targetPage(root: HTMLElement, id: string): Promise<Cleanup
       markList,
     ),
     card('Path changes', changesList(changesR.changes)),
+    mtuCard(enc),
     card(
       'Alerts',
       alertsR.alerts.length

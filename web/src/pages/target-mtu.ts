@@ -1,0 +1,56 @@
+/**
+ * The target page's "Path MTU" card: the current path MTU (probing.pmtu), where
+ * the limit is when a router said so, and the changes (distinct values in time,
+ * newest first) from GET /api/targets/{id}/mtu. It loads on its own, so a slow
+ * or failing MTU request never holds up the rest of the page.
+ */
+import type { MtuStepRecord } from '../../../src/correlate/mtu.js';
+import type { PmtuLimit, PmtuMeasurement } from '../../../src/probe/pmtu/types.js';
+import { api } from '../api.js';
+import { card, empty, h } from '../dom.js';
+import { ago, time } from '../format.js';
+
+export interface MtuResponse {
+  enabled: boolean;
+  latest: PmtuMeasurement | null;
+  changes: MtuStepRecord[];
+  measurements: PmtuMeasurement[];
+}
+
+function limitText(l: PmtuLimit | null): string {
+  if (!l || l.ip === null) return '';
+  return ` — limit at ${l.ip} (hop ${l.ttl}${l.asn != null ? `, AS${l.asn}` : ''})`;
+}
+
+/** The changes, newest first, each with its difference to the value before. */
+export function mtuChangeItems(changes: readonly MtuStepRecord[]): Array<{ since: string; text: string; lower: boolean }> {
+  return changes
+    .map((c, i) => {
+      const before = i > 0 ? changes[i - 1]!.mtu : null;
+      const delta = before === null ? 'first measured' : `${c.mtu < before ? '' : '+'}${c.mtu - before} bytes, was ${before}`;
+      return { since: c.since, text: `${c.mtu} bytes (${delta})${limitText(c.limit)}`, lower: before !== null && c.mtu < before };
+    })
+    .reverse();
+}
+
+export function mtuBody(r: MtuResponse): HTMLElement[] {
+  if (!r.latest) return [empty(r.enabled ? 'No path MTU measured yet.' : 'Path MTU is not measured (probing.pmtu.enabled is false).')];
+  const last = r.measurements[0];
+  const items = mtuChangeItems(r.changes);
+  return [
+    h('p', { class: 'mtu-current' }, h('strong', {}, `${r.latest.pathMtu} bytes`), ` measured ${ago(r.latest.measuredAt)} with ${r.latest.tool}${limitText(r.latest.limit)}`),
+    ...(last && last.pathMtu === null && last.error ? [h('p', { class: 'sub' }, `Latest run (${time(last.measuredAt)}): ${last.error.message}`)] : []),
+    items.length > 1
+      ? h('ol', { class: 'changes' }, ...items.map((c) => h('li', {}, h('time', { datetime: c.since }, time(c.since)), ' ', h('span', { class: `badge verdict-${c.lower ? 'worse' : 'same'}` }, c.lower ? 'lower' : 'changed'), ' ', c.text)))
+      : h('p', { class: 'sub' }, 'No change recorded.'),
+  ];
+}
+
+export function mtuCard(encodedId: string): HTMLElement {
+  const body = h('div', {}, empty('Loading…'));
+  void api
+    .get<MtuResponse>(`/api/targets/${encodedId}/mtu?limit=500`)
+    .then((r) => body.replaceChildren(...mtuBody(r)))
+    .catch((e: unknown) => body.replaceChildren(empty(`Path MTU unavailable: ${e instanceof Error ? e.message : String(e)}`)));
+  return card('Path MTU', body);
+}
