@@ -94,7 +94,9 @@ export function judgePerformance(
 
   const verdict = judge(reference, latest, [], policy);
   // Hop loss that does not carry on, over the whole window (the newest runs alone have too few probes).
-  verdict.evidence.rateLimitedHops = rateLimitedHops(aggregateHops(window), policy);
+  // (Aggregated only when some hop lost a reply: most windows have none.)
+  const hopLoss = window.some((o) => o.hops.some((h) => h.loss > 0));
+  verdict.evidence.rateLimitedHops = hopLoss ? rateLimitedHops(aggregateHops(window), policy) : [];
   const up = verdict.reasons.includes('RTT_MEDIAN_UP') || verdict.reasons.includes('LOSS_UP');
 
   let episode = state.episode;

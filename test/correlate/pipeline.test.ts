@@ -130,6 +130,17 @@ describe('assess: performance on an unchanged path', () => {
   });
 });
 
+describe('assess: a rate-limited middle hop on an unchanged path', () => {
+  it('is classified over the whole window and raises no loss signal', () => {
+    // 10 probes a hop, hop 2 answers 1 of 10 (1 ICMP/s), the destination all: end-to-end loss is judged (20 probes) and 0.
+    const results = feed(series(SHORT, 6, 0, () => ({ probes: 10, lost: { 2: 9 } })), [], PREFIX);
+    const last = results[5]!;
+    expect(last.performance?.numbers.loss.judged).toBe(true);
+    expect(last.performance?.evidence.rateLimitedHops).toEqual([{ ttl: 2, ip: '10.99.12.2', asn: 65002, lossPct: 90, sent: 60, laterTtl: 3, laterLossPct: 0 }]);
+    expect(last.signals.filter((s) => s.kind === 'loss').map((s) => s.active)).toEqual([false, false]);
+  });
+});
+
 describe('index', () => {
   it('exports the public API', async () => {
     const core = await import('../../src/correlate/index.js');
