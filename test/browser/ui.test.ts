@@ -250,6 +250,13 @@ describe('the web UI in Chromium against a real daemon', () => {
     const names = await page.locator('tbody tr td:first-child a').allTextContents();
     expect(names.slice(0, 2)).toEqual(['loopback', 'loopback-two']);
     expect(await page.locator('th[aria-sort="ascending"]').textContent()).toContain('Destination');
+    // The period menu asks for another time span, and the table says which.
+    const [req] = await Promise.all([page.waitForRequest(/\/api\/overview\?since=/), page.getByLabel('Troubles over the').selectOption({ label: 'last 7 days' })]);
+    const since = Date.parse(new URL(req.url()).searchParams.get('since')!);
+    expect(Math.abs(Date.now() - 7 * 24 * 3600_000 - since)).toBeLessThan(120_000);
+    const shown = await page.evaluate<string>(`new Date(${since}).toLocaleString()`);
+    await page.locator('#h-troubled-destinations ~ p.sub', { hasText: `Since ${shown}` }).waitFor();
+    expect(await page.locator('tbody tr td:first-child a').first().textContent()).toBe('loopback');
     await page.close();
   });
 

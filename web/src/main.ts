@@ -54,7 +54,13 @@ async function route(): Promise<void> {
   }
 }
 
-window.addEventListener('hashchange', () => void route());
+// A page change moves the keyboard and screen-reader focus to the new content (not on the first load).
+window.addEventListener('hashchange', () => void route().then(() => document.getElementById('main')?.focus({ preventScroll: true })));
+// "Skip to content" must not be a hash change here: "#main" would be read as a route.
+document.querySelector<HTMLAnchorElement>('a.skip')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
+});
 document.getElementById('token-button')?.addEventListener('click', () => void askToken());
 updateTokenButton();
 void route();

@@ -65,6 +65,16 @@ function sortRows(rows: TargetTrouble[], key: SortKey, dir: 1 | -1): TargetTroub
 /** The sort survives the periodic reload. */
 const sort: { key: SortKey; dir: 1 | -1 } = { key: 'minutesInAlert', dir: -1 };
 
+/** The period the counts cover, as offered in the menu (hours). Kept across visits like the sort. */
+const PERIODS: ReadonlyArray<[number, string]> = [
+  [1, 'last hour'],
+  [6, 'last 6 hours'],
+  [24, 'last 24 hours'],
+  [24 * 7, 'last 7 days'],
+  [24 * 30, 'last 30 days'],
+];
+let periodHours = 24;
+
 function troubleTable(rows: TargetTrouble[]): HTMLElement {
   const wrap = h('div', { class: 'table-wrap' });
   let { key, dir } = sort;
@@ -207,11 +217,14 @@ export async function overviewPage(root: HTMLElement): Promise<Cleanup> {
   const alerts = h('div', {});
   const feeds = h('div', {});
   const daemon = h('div', {});
-  root.append(h('h1', {}, 'Overview'), troubled, alerts, feeds, daemon);
+  const period = h('select', { name: 'period', id: 'overview-period' }, ...PERIODS.map(([hours, label]) => h('option', { value: hours, selected: hours === periodHours }, label)));
+  root.append(h('h1', {}, 'Overview'), h('div', { class: 'actions' }, h('label', { for: period.id }, 'Troubles over the'), period), troubled, alerts, feeds, daemon);
   const load = async () => {
     const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+    // Whole minutes: the polls within a minute ask the same question (answered from the server's cache).
+    const troubleSince = new Date(Math.floor(Date.now() / 60_000) * 60_000 - periodHours * 3600 * 1000).toISOString();
     const [ov, peers, health, recent] = await Promise.all([
-      api.get<OverviewResponse>('/api/overview'),
+      api.get<OverviewResponse>(`/api/overview${qs({ since: periodHours === 24 ? undefined : troubleSince })}`),
       api.get<PeersResponse>('/api/peers'),
       api.get<Health>('/api/health'),
       api.get<{ alerts: StoredAlert[] }>(`/api/alerts${qs({ since, limit: 20 })}`),
@@ -220,13 +233,17 @@ export async function overviewPage(root: HTMLElement): Promise<Cleanup> {
     troubled.replaceChildren(
       card(
         'Troubled destinations',
-        h('p', { class: 'sub' }, `Since ${new Date(ov.since).toLocaleString()} — ${ov.targets} target${ov.targets === 1 ? '' : 's'}, most troubled first.`),
+        h('p', { class: 'sub' }, `Since ${new Date(ov.since).toLocaleString()} — ${ov.targets} target${ov.targets === 1 ? '' : 's'}, most troubled first${ov.rows.length < ov.targets ? ` (the first ${ov.rows.length} shown)` : ''}.`),
         ov.rows.length ? troubleTable(ov.rows) : empty('No targets yet: add one on the Targets page.'),
       ),
     );
     feeds.replaceChildren(feedCard(peers));
     daemon.replaceChildren(healthCard(health));
   };
+  period.addEventListener('change', () => {
+    periodHours = Number(period.value);
+    void load().catch(() => {});
+  });
   await load();
   const timer = setInterval(() => void load().catch(() => {}), 15_000);
   return () => clearInterval(timer);
