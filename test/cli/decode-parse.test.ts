@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/daemon.js';
+import { cliOutput as rawOut, runCli } from '../helpers/daemon.js';
 
 const F = new URL('../fixtures/', import.meta.url).pathname;
-
-/** Exit code and the whole stdout (pretty-printed JSON spans lines). */
-async function rawOut(args: string[]) {
-  const d = runCli(args, {});
-  let stdout = '';
-  d.child.stdout!.removeAllListeners('data');
-  d.child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  const exit = await d.exited;
-  return { code: exit.code, stdout, stderr: d.stderr };
-}
 
 async function stdoutOf(args: string[]) {
   const d = runCli(args, {});

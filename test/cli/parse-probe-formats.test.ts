@@ -6,20 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PathObservation } from '../../src/probe/types.js';
-import { runCli } from '../helpers/daemon.js';
+import { cliOutput as run } from '../helpers/daemon.js';
 
 const F = new URL('../fixtures/probe/', import.meta.url).pathname;
 const LAB_SHORT = ['10.99.1.1', '10.99.12.2', '10.99.100.10'];
-
-/** Exit code, the whole stdout (pretty-printed JSON spans lines) and stderr. */
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const d = runCli(args, {});
-  let stdout = '';
-  d.child.stdout!.removeAllListeners('data');
-  d.child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  const exit = await d.exited;
-  return { code: exit.code, stdout, stderr: d.stderr };
-}
 
 async function parsed(args: string[]): Promise<PathObservation> {
   const r = await run(args);

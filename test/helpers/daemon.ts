@@ -69,3 +69,13 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
   child.stderr!.on('data', (b: Buffer) => (d.stderr += b.toString()));
   return d;
 }
+
+/** Runs `smoketrace ARGS` to its end: exit code, the whole stdout (pretty-printed JSON spans lines) and stderr. */
+export async function cliOutput(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const d = runCli(args, env);
+  let stdout = '';
+  d.child.stdout!.removeAllListeners('data');
+  d.child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  const exit = await d.exited;
+  return { code: exit.code, stdout, stderr: d.stderr };
+}
