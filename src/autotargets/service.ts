@@ -12,27 +12,17 @@ import type { FlowTalkers, RouteChange, SmokeTraceEvents } from '../core/events.
 import type { Service } from '../core/lifecycle.js';
 import type { Telemetry } from '../core/telemetry.js';
 import type { AddressPolicy, Target } from '../probe/target.js';
-import type { LookupResult, RibRoute } from '../rib/index.js';
 import type { AutoTargetMark, AutoTargetMarkRepository } from '../storage/repositories.js';
-import { ChurnWindow, countsAsChurn } from './churn.js';
-import { parseCommunityPattern } from './community.js';
+import { CandidatePool, type AutoRib } from './candidates.js';
 import type { AutoTargetsConfig } from './config.js';
 import { AddressFinder, type ReachabilityProbe } from './discover.js';
 import { autoTargetId } from './ids.js';
-import { interestOf, isInteresting, type InterestRules } from './interest.js';
-import { autoLabels, pickTargets, rankCandidates, reasonsOf, type AutoReason, type PrefixCandidate, type RankedCandidate } from './select.js';
-import { TalkerBook } from './traffic.js';
+import { autoLabels, pickTargets, rankCandidates, reasonsOf, type AutoReason, type RankedCandidate } from './select.js';
 import { autoTargetInput, prefixOfAutoId } from './target-input.js';
 import type { AutoTargetView, MarkAction, MarkResult, RefreshReport } from './view.js';
 
+export type { AutoRib } from './candidates.js';
 export type { AutoTargetView, MarkAction, MarkResult, RefreshReport } from './view.js';
-
-/** What the service needs of the RIB. */
-export interface AutoRib {
-  routesFor(prefix: string): RibRoute[];
-  lookup(address: string): LookupResult | null;
-  forEachPrefix(visit: (prefix: string, routes: RibRoute[]) => void): void;
-}
 
 /** What the service needs of the prober: its targets, and adding/removing automatic ones. */
 export interface AutoTargetSink {
@@ -59,12 +49,8 @@ const PER_REASON_MIN = 100;
 
 export class AutoTargetService implements Service {
   readonly name = 'autotargets';
-  private readonly churn: ChurnWindow;
-  private readonly talkers = new TalkerBook();
+  private readonly pool: CandidatePool;
   private readonly finder: AddressFinder;
-  private readonly rules: InterestRules;
-  /** Prefixes that had a route of a configured origin or community (checked again at each refresh). */
-  private readonly interesting = new Set<string>();
   /** Prefixes of the automatic targets, as of the last change made here (the ingest path reads only this). */
   private autoPrefixes = new Set<string>();
   private marks: Map<string, AutoTargetMark> | null = null;
@@ -80,8 +66,7 @@ export class AutoTargetService implements Service {
 
   constructor(private readonly deps: AutoTargetDeps) {
     const c = deps.config;
-    this.churn = new ChurnWindow(c.churn.windowMinutes * 60_000, c.churn.maxTrackedPrefixes);
-    this.rules = { originAsns: new Set(c.originAsns), communities: c.communities.map(parseCommunityPattern) };
+    this.pool = new CandidatePool(c, deps.rib);
     this.finder = new AddressFinder({
       policy: deps.addressPolicy,
       hostOffsets: c.hints.hostOffsets,
@@ -97,18 +82,14 @@ export class AutoTargetService implements Service {
     // The first refresh comes minRefreshGapSec after start, so the feeds have a moment to fill the RIB.
     this.lastRefreshMs = this.deps.clock.nowMs();
     // Prefixes already in the RIB (the feeds may have started first); later ones arrive as route changes.
-    if (this.hasRules()) {
-      this.deps.rib.forEachPrefix((prefix, routes) => {
-        if (isInteresting(interestOf(routes, this.rules))) this.interesting.add(prefix);
-      });
-    }
+    this.pool.seed();
     bus.on('route.change', this.name, (c) => this.onRouteChange(c));
     if (config.traffic.enabled) bus.on('flow.talkers', this.name, (t) => this.onTalkers(t));
     await this.loadMarks();
     this.autoPrefixes = new Set(this.current().keys());
     telemetry.registerHealth(this.name, () => ({
       status: 'up',
-      details: { ...this.counters, targets: this.current().size, trackedChurnPrefixes: this.churn.size, interestingPrefixes: this.interesting.size, trafficSources: this.talkers.sources, marksLoaded: this.marks !== null, ...this.finder.stats, lastRefresh: this.last },
+      details: { ...this.counters, targets: this.current().size, ...this.pool.stats(), marksLoaded: this.marks !== null, ...this.finder.stats, lastRefresh: this.last },
     }));
     this.timer = setInterval(() => this.requestRefresh(), config.refreshIntervalSec * 1000);
     this.timer.unref();
@@ -183,17 +164,14 @@ export class AutoTargetService implements Service {
 
   private onRouteChange(c: RouteChange): void {
     const prefix = c.event.prefix;
-    if (this.deps.config.churn.enabled && countsAsChurn(c)) this.churn.record(prefix, this.deps.clock.nowMs());
-    if (c.event.type === 'announce' && this.hasRules() && !this.interesting.has(prefix) && isInteresting(interestOf([{ attributes: c.event }], this.rules))) {
-      this.interesting.add(prefix);
-    }
+    this.pool.onRouteChange(c, this.deps.clock.nowMs());
     if (c.change === 'withdraw' && this.autoPrefixes.has(prefix) && this.deps.rib.routesFor(prefix).length === 0 && this.marks?.get(prefix)?.mark !== 'pinned') {
       void this.serial(() => this.dropWithdrawn(prefix)).catch((err: unknown) => this.deps.log.error({ err, prefix }, 'auto-target removal failed'));
     }
   }
 
   private onTalkers(t: FlowTalkers): void {
-    const refused = this.talkers.put(t, this.deps.clock.nowMs());
+    const refused = this.pool.onTalkers(t, this.deps.clock.nowMs());
     if (refused > 0) {
       this.counters.talkersRefused += refused;
       this.deps.telemetry.rejected(this.name, 'bad-talker', refused);
@@ -207,10 +185,6 @@ export class AutoTargetService implements Service {
     const run = this.chain.then(work, work);
     this.chain = run.catch(() => {});
     return run;
-  }
-
-  private hasRules(): boolean {
-    return this.rules.originAsns.size > 0 || this.rules.communities.length > 0;
   }
 
   /** The prober's automatic targets by prefix. */
@@ -243,38 +217,6 @@ export class AutoTargetService implements Service {
     this.deps.log.info({ prefix, target: t.id }, 'auto target removed: prefix withdrawn');
   }
 
-  private candidates(nowMs: number): Map<string, PrefixCandidate> {
-    const { config, rib } = this.deps;
-    const out = new Map<string, PrefixCandidate>();
-    const entry = (prefix: string, routes: RibRoute[]): PrefixCandidate => {
-      let c = out.get(prefix);
-      if (!c) {
-        const i = interestOf(routes, this.rules);
-        c = { prefix, originAs: i.originAs, matchedOrigin: i.matchedOrigin, communities: i.communities };
-        out.set(prefix, c);
-      }
-      return c;
-    };
-    for (const prefix of [...this.interesting]) {
-      const routes = rib.routesFor(prefix);
-      const c = routes.length ? entry(prefix, routes) : null;
-      if (!c || (c.matchedOrigin === null && c.communities?.length === 0)) this.interesting.delete(prefix);
-    }
-    if (config.churn.enabled) {
-      const counts = [...this.churn.counts(nowMs)].filter(([, n]) => n >= config.churn.minChanges).sort((a, b) => b[1] - a[1]);
-      // Only the busiest are looked up in the RIB: enough to fill the list after caps and misses.
-      for (const [prefix, n] of counts.slice(0, this.perReason() * 4)) {
-        const routes = rib.routesFor(prefix);
-        if (routes.length) entry(prefix, routes).churn = n;
-      }
-    }
-    if (config.traffic.enabled) {
-      const traffic = this.talkers.byPrefix((a) => rib.lookup(a)?.prefix ?? null, nowMs, config.traffic.maxAgeMinutes * 60_000);
-      for (const [prefix, t] of traffic) entry(prefix, rib.routesFor(prefix)).traffic = t;
-    }
-    return out;
-  }
-
   private perReason(): number {
     return Math.max(PER_REASON_MIN, this.deps.config.maxTargets * 10);
   }
@@ -289,7 +231,7 @@ export class AutoTargetService implements Service {
       return this.last;
     }
     const marks = this.marks;
-    const candidates = this.candidates(nowMs);
+    const candidates = this.pool.collect(nowMs, this.perReason());
     const excluded = new Set([...marks.values()].filter((m) => m.mark === 'excluded').map((m) => m.prefix));
     const ranked = rankCandidates(candidates.values(), { minChurn: config.churn.minChanges, excluded, perOriginAsMax: config.perOriginAsMax, perReason: this.perReason() });
     const current = this.current();
