@@ -133,6 +133,7 @@ describe('POST /api/targets/{id}/probe returns the annotated observation', () =>
     for (const [host, why] of [
       ['nowhere.invalid', /^UNRESOLVABLE: cannot resolve nowhere\.invalid: .*ENOTFOUND/],
       ['denied.test', /denied\.test resolves to a refused address: .*192\.0\.2\.77/],
+      ['192.0.2.9', /192\.0\.2\.9.*192\.0\.2\.0\/24/], // a literal in a denied CIDR: refused by validation, no lookup
     ] as const) {
       const r = await post({ name: 'refused', host, tool: 'traceroute' });
       expect(r.statusCode, r.payload).toBe(400);
