@@ -244,6 +244,13 @@ describe('the web UI in Chromium against a real daemon', () => {
     const { page } = await open('overview');
     // The seeded alert is listed and links to its page.
     await page.locator(`a[href="#/alert/${alertId}"]`).waitFor();
+    // The first Tab reaches "Skip to content", which moves focus to the page, not to another route.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement.id + " " + location.hash')).toBe('main #/overview');
+    // Sideways-scrolling boxes are reachable by keyboard, with a name.
+    expect(await page.locator('.table-wrap[tabindex="0"][role="region"][aria-label]').count()).toBeGreaterThan(0);
     const sortBtn = page.getByRole('button', { name: /^Destination/ });
     await sortBtn.focus();
     await page.keyboard.press('Enter');

@@ -54,6 +54,21 @@ async function route(): Promise<void> {
   }
 }
 
+/**
+ * Boxes that scroll sideways (wide tables on a phone, the prefix timeline) must be reachable by
+ * keyboard to be scrolled: each gets tabindex 0 and a region name from its caption or heading.
+ */
+function focusableScrollers(root: HTMLElement): void {
+  for (const el of root.querySelectorAll<HTMLElement>('.table-wrap:not([tabindex]), .scroll-x:not([tabindex])')) {
+    const name = el.querySelector('caption')?.textContent || el.closest('section')?.querySelector('h2')?.textContent || 'table';
+    el.tabIndex = 0;
+    el.setAttribute('role', 'region');
+    el.setAttribute('aria-label', `${name} (scrolls sideways)`);
+  }
+}
+const mainEl = document.getElementById('main');
+if (mainEl) new MutationObserver(() => focusableScrollers(mainEl)).observe(mainEl, { childList: true, subtree: true });
+
 // A page change moves the keyboard and screen-reader focus to the new content (not on the first load).
 window.addEventListener('hashchange', () => void route().then(() => document.getElementById('main')?.focus({ preventScroll: true })));
 // "Skip to content" must not be a hash change here: "#main" would be read as a route.

@@ -89,7 +89,7 @@ export async function alertPage(root: HTMLElement, id: string): Promise<void> {
       evidenceLink(enc, id, 'text', 'Download evidence (text)'),
     ),
   );
-  if (attribution) root.append(card('Likely responsible', h('p', {}, attribution.asn !== null ? `AS${attribution.asn}` : 'no AS singled out', ` (confidence ${attribution.confidence})`), attribution.reasons.length ? h('ul', {}, ...attribution.reasons.map((r) => h('li', {}, r))) : null));
+  if (attribution) root.append(card('Likely responsible', h('p', {}, attribution.asn !== null ? `AS${attribution.asn}` : 'no AS singled out', ` (confidence ${attribution.confidence})`), attribution.reasons.length ? h('ul', {}, ...[...new Set(attribution.reasons)].map((r) => h('li', {}, r))) : null));
   if (verdict?.numbers) root.append(card('Numbers', numbersTable(verdict)));
 
   const before = evidenceHops(verdict, 'oldPath') ?? (pack.observations.before.at(-1) ? diagramHops(pack.observations.before.at(-1)!) : null);
