@@ -91,6 +91,7 @@ export class AutoTargetService implements Service {
       status: 'up',
       details: { ...this.counters, targets: this.current().size, ...this.pool.stats(), marksLoaded: this.marks !== null, ...this.finder.stats, lastRefresh: this.last },
     }));
+    telemetry.gauge('smoketrace_auto_targets', 'Automatic targets (chosen from BGP and traffic data)', [], (g) => g.set(this.autoPrefixes.size));
     this.timer = setInterval(() => this.requestRefresh(), config.refreshIntervalSec * 1000);
     this.timer.unref();
     this.requestRefresh();

@@ -27,6 +27,7 @@ export interface World {
   store: MongoStore;
   prober: ProbeService;
   auto: AutoTargetService;
+  telemetry: Telemetry;
   pings: string[];
   feed(events: RouteEvent[]): void;
   stop(): Promise<void>;
@@ -85,6 +86,7 @@ export async function startWorld(uri: string, autoConfig: Record<string, unknown
     store,
     prober,
     auto,
+    telemetry,
     pings,
     feed: (events) => pipeline.ingest(events),
     stop: async () => {

@@ -88,6 +88,9 @@ describe('AutoTargetService', () => {
     const obs = observed.find((o) => o.targetId === 'auto4-127-40-0-0-16')!;
     expect(obs).toMatchObject({ reached: true, labels: { auto: 'traffic', prefix: '127.40.0.0/16' } });
 
+    expect(await w.telemetry.registry.getSingleMetricAsString('smoketrace_auto_targets')).toContain('smoketrace_auto_targets 5');
+    expect(w.telemetry.health().components.autotargets).toMatchObject({ status: 'up', details: { marksLoaded: true, interestingPrefixes: 3, trafficSources: 1 } });
+
     // A second refresh with nothing new changes nothing and sends no probes.
     const again = await w.auto.refresh();
     expect(again).toMatchObject({ added: [], removed: [], probes: 0, chosen: 5 });
