@@ -7,30 +7,34 @@
  *
  *   scale  1 = 1,000,000 IPv4 + 200,000 IPv6 prefixes (also env BENCH_SCALE)
  *   mode   per-update | packed | both: one prefix per UPDATE, packed UPDATEs, or one run of each
- *   queue  storage.writeQueue.maxDocuments (default: the config default, 200,000); the pipeline
- *          pauses the feed above 80% of it and resumes below 50%. At a small scale, 200000*scale
- *          keeps the full-size ratio of table to queue; but the pipeline checks the queue once
- *          per TCP read (up to 64 KiB, ~16,000 packed prefixes), so a queue under ~80,000 can
- *          overflow and drop in packed mode although the feed is paused (the bench reports drops).
- *   bare   run | skip | <docs/s>: the baseline insertMany rate (bench/storage-insert.ts's loop,
- *          run here on the same server and documents, before and after the e2e run, mean of
- *          the two), skipped, or given
+ *   queue  storage.writeQueue.maxDocuments (default: the config default, 200,000). The pipeline
+ *          never pauses the feed: route events wait in its backlog (src/ingest/route-backlog.ts,
+ *          storage.routeBacklog.maxEvents, default 2,000,000) and are handed to the write queue
+ *          a few batches at a time as it drains.
+ *   bare   run | sample:N | skip | <docs/s>: the baseline insertMany rate (bench/storage-insert.ts's
+ *          loop, run here on the same server and documents, before and after the e2e run, mean
+ *          of the two), on the first N documents only (a full table takes long on FerretDB; its
+ *          rate falls as a collection grows, so a sample flatters the baseline), skipped, or given
  *
  * Server: MONGODB_URI (default mongodb://127.0.0.1:27117/), database bench_e2e, dropped at the end.
  * --expose-gc lets the bench collect garbage before the memory readings.
  *
  * The sender runs in this process: it writes the stream in 64 KiB chunks, waiting for 'drain'
- * (so a paused station holds it back through TCP), and "last byte" is the callback of the last
- * write (the kernel took it). Figures:
+ * (TCP flow control), and "last byte" is the callback of the last write (the kernel took it).
+ * Figures:
  *   RIB converged    last byte -> rib.size equals the routes sent (target <= 10 s)
- *   storage done     first byte -> write queue empty, the pipeline stored every event and the
+ *   storage done     first byte -> backlog and write queue empty, every event stored and the
  *                    collection count equals what was sent; its rate / the bare rate (target >= 80%)
- *   back-pressure    pauses of the feed (count, total paused time), peak queue depth
- *   memory           heapUsed and RSS before the feed and after storage caught up (after GC),
- *                    per route (target <= 300 bytes/route of heap)
+ *   backlog          peak events waiting for storage, coalesced and dropped (both 0 unless the
+ *                    backlog bound is hit), peak write-queue depth
+ *   cpu              CPU seconds of this process (sender, station, RIB, storage client) from the
+ *                    first byte to the RIB converged, and to storage done (the machine is shared)
+ *   memory           heapUsed and RSS before the feed, when the RIB converged (no GC: the backlog
+ *                    still holds events), and after storage caught up (after GC), per route
+ *                    (target <= 300 bytes/route)
  * Polling every 10 ms: times are good to ~10 ms.
  */
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Document } from 'mongodb';
 import { connect, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { BmpSession } from '../bgp/bmp-normalize.js';
@@ -61,29 +65,11 @@ const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A feed that only records the pipeline's pause/resume calls. */
-class PauseRecorder {
-  pauses = 0;
-  pausedMs = 0;
-  private since: number | null = null;
-  setPaused(paused: boolean): void {
-    const now = performance.now();
-    if (paused && this.since === null) {
-      this.pauses++;
-      this.since = now;
-    } else if (!paused && this.since !== null) {
-      this.pausedMs += now - this.since;
-      this.since = null;
-    }
-  }
-}
-
 interface Ingest {
   store: MongoStore;
   rib: Rib;
   pipeline: RoutePipeline;
   station: BmpStation;
-  pauses: PauseRecorder;
   /** False once measuring is over: the session end at teardown must not flood the queue with withdraws. */
   live: { on: boolean };
 }
@@ -107,6 +93,8 @@ async function buildIngest(uri: string, queue: number, log: Logger): Promise<Ing
     rib,
     storage: store,
     queueCapacity: config.storage.writeQueue.maxDocuments,
+    batchSize: config.storage.writeQueue.batchSize,
+    backlogMaxEvents: config.storage.routeBacklog.maxEvents,
     bus: new EventBus<SmokeTraceEvents>(componentLogger(log, 'bus')),
     peers: new PeerRegistry(),
     telemetry,
@@ -124,12 +112,9 @@ async function buildIngest(uri: string, queue: number, log: Logger): Promise<Ing
     recordDir: '/nonexistent',
     onSessionEnd: (router) => live.on && pipeline.routerDown(router, 'bmp'),
   });
-  const pauses = new PauseRecorder();
-  pipeline.addFeed(station);
-  pipeline.addFeed(pauses);
   await store.start();
   await station.start();
-  return { store, rib, pipeline, station, pauses, live };
+  return { store, rib, pipeline, station, live };
 }
 
 /** Writes the stream in 64 KiB chunks honouring back-pressure; resolves at the last write's callback. */
@@ -162,9 +147,13 @@ interface RunResult {
   ribFromFirstByte: number;
   storedSeconds: number;
   storedPerSecond: number;
-  pauses: number;
-  pausedSeconds: number;
+  backlogPeak: number;
+  coalesced: number;
+  backlogDropped: number;
   peakQueue: number;
+  cpuToRib: number;
+  cpuToStored: number;
+  atRib: { heap: number; rss: number };
   dropped: number;
   before: { heap: number; rss: number };
   after: { heap: number; rss: number };
@@ -182,9 +171,21 @@ async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger,
   let t0 = 0;
   let tRib = 0;
   let peakQueue = 0;
+  let cpuToRib = 0;
+  let atRib = { heap: 0, rss: 0 };
+  const cpu0 = process.cpuUsage();
+  const cpuSeconds = () => {
+    const c = process.cpuUsage(cpu0);
+    return (c.user + c.system) / 1e6;
+  };
   const watch = setInterval(() => {
     peakQueue = Math.max(peakQueue, ing.store.queue.depth());
-    if (!tRib && ing.rib.size === table.routes) tRib = performance.now();
+    if (!tRib && ing.rib.size === table.routes) {
+      tRib = performance.now();
+      cpuToRib = cpuSeconds();
+      const m = process.memoryUsage();
+      atRib = { heap: m.heapUsed, rss: m.rss };
+    }
   }, POLL_MS);
   const tLast = await send(socket, table.stream, () => (t0 = performance.now()));
   while (!tRib) await sleep(POLL_MS);
@@ -193,13 +194,14 @@ async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger,
   let tStored = 0;
   while (!tStored) {
     await sleep(POLL_MS);
-    if (ing.pipeline.counters.stored < table.storedEvents || ing.store.queue.depth() > 0) continue;
+    if (ing.pipeline.counters.stored < table.storedEvents || ing.pipeline.backlogStats.depth > 0 || ing.store.queue.depth() > 0) continue;
     await ing.store.flush();
     if (ing.store.queue.stats.written + ing.store.queue.stats.dropped + ing.store.queue.stats.failed < table.storedEvents) continue;
     const now = performance.now();
     if ((await coll.countDocuments()) >= table.storedEvents - ing.store.queue.stats.dropped) tStored = now;
   }
   clearInterval(watch);
+  const cpuToStored = cpuSeconds();
   const after = memory();
   const count = await coll.countDocuments();
   ing.live.on = false;
@@ -211,9 +213,13 @@ async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger,
     ribFromFirstByte: (tRib - t0) / 1000,
     storedSeconds: (tStored - t0) / 1000,
     storedPerSecond: count / ((tStored - t0) / 1000),
-    pauses: ing.pauses.pauses,
-    pausedSeconds: ing.pauses.pausedMs / 1000,
+    backlogPeak: ing.pipeline.backlogStats.peak,
+    coalesced: ing.pipeline.backlogStats.coalesced,
+    backlogDropped: ing.pipeline.backlogStats.dropped,
     peakQueue,
+    cpuToRib,
+    cpuToStored,
+    atRib,
     dropped: ing.store.queue.stats.dropped + ing.store.queue.stats.failed,
     before,
     after,
@@ -234,13 +240,26 @@ function report(mode: string, r: RunResult, bare: number | null): void {
   const ratio = bare ? ` = ${((r.storedPerSecond / bare) * 100).toFixed(0)}% of the bare insertMany rate (target >= 80%)` : '';
   console.log(
     `    storage caught up ${r.storedSeconds.toFixed(2)} s after the first byte: ${rate(r.storedPerSecond)} docs/s${ratio}; ` +
-      `back-pressure: ${r.pauses} pauses, ${r.pausedSeconds.toFixed(2)} s paused, peak queue ${rate(r.peakQueue)}, dropped ${r.dropped}`,
+      `backlog: peak ${rate(r.backlogPeak)} events, coalesced ${r.coalesced}, dropped ${r.backlogDropped}; peak write queue ${rate(r.peakQueue)}, write queue dropped/refused ${r.dropped}`,
   );
+  console.log(`    cpu: ${r.cpuToRib.toFixed(1)} s to the RIB converged, ${r.cpuToStored.toFixed(1)} s to storage done (this process: sender, station, RIB, storage client)`);
   const perRoute = (a: number, b: number) => ((b - a) / r.routes).toFixed(0);
   console.log(
     `    memory${gc ? '' : ' (no --expose-gc: includes garbage)'}: heapUsed ${mb(r.before.heap)} -> ${mb(r.after.heap)} = ${perRoute(r.before.heap, r.after.heap)} bytes/route (target <= 300); ` +
-      `rss ${mb(r.before.rss)} -> ${mb(r.after.rss)} = ${perRoute(r.before.rss, r.after.rss)} bytes/route`,
+      `rss ${mb(r.before.rss)} -> ${mb(r.after.rss)} = ${perRoute(r.before.rss, r.after.rss)} bytes/route; ` +
+      `at RIB converged (backlog held, no GC): heapUsed ${mb(r.atRib.heap)}, rss ${mb(r.atRib.rss)}`,
   );
+}
+
+/** The first `max` documents of a batch stream. */
+function* limited(batches: Iterable<Document[]>, max: number): Generator<Document[]> {
+  let n = 0;
+  for (const b of batches) {
+    if (n >= max) return;
+    const take = b.slice(0, max - n);
+    n += take.length;
+    yield take;
+  }
 }
 
 async function main(): Promise<void> {
@@ -263,14 +282,16 @@ async function main(): Promise<void> {
       console.log(`  ${mode}: generated in ${((performance.now() - t) / 1000).toFixed(1)} s (seed 42, ${rate(table.attributeSets)} attribute sets)`);
       // The baseline runs before and after the e2e run; the ratio uses their mean (server drift).
       const bareRun = async (when: string): Promise<number> => {
-        const b = await bareInsertLoop(client, DATABASE, 'route_events_bare', routeEventDocuments(table.stream, '127.0.0.1', 1000));
+        const b = await bareInsertLoop(client, DATABASE, 'route_events_bare', limited(routeEventDocuments(table.stream, '127.0.0.1', 1000), sample));
         console.log(`    bare insertMany x1000 (${when}): ${rate(b.documents)} docs in ${b.seconds.toFixed(1)} s = ${rate(b.perSecond)} docs/s (worst batch ${b.worstBatchMs.toFixed(0)} ms)`);
         return b.perSecond;
       };
-      const given = bareArg === 'run' || bareArg === 'skip' ? null : Number(bareArg);
-      const first = bareArg === 'run' ? await bareRun('before') : null;
+      const run = bareArg === 'run' || bareArg.startsWith('sample:');
+      const sample = bareArg.startsWith('sample:') ? Number(bareArg.slice(7)) : Number.POSITIVE_INFINITY;
+      const given = run || bareArg === 'skip' ? null : Number(bareArg);
+      const first = run ? await bareRun('before') : null;
       const r = await runOnce(table, uri, queue, log, client);
-      const bare = bareArg === 'run' ? (first! + (await bareRun('after'))) / 2 : given;
+      const bare = run ? (first! + (await bareRun('after'))) / 2 : given;
       report(mode, r, bare);
     }
   } finally {

@@ -106,6 +106,8 @@ export class App {
       rib: this.rib,
       storage: this.storage,
       queueCapacity: config.storage.writeQueue.maxDocuments,
+      batchSize: config.storage.writeQueue.batchSize,
+      backlogMaxEvents: config.storage.routeBacklog.maxEvents,
       bus: this.bus,
       peers: this.peers,
       telemetry: this.telemetry,
@@ -137,13 +139,11 @@ export class App {
           clock,
         })
       : null;
-    if (this.bmp) this.pipeline.addFeed(this.bmp);
-    if (this.exabgp) this.pipeline.addFeed(this.exabgp);
     if (!this.bmp) this.telemetry.registerHealth('bmp', () => ({ status: 'disabled' }));
     if (!this.exabgp) this.telemetry.registerHealth('exabgp', () => ({ status: 'disabled' }));
     this.telemetry.registerHealth('rib', () => ({
       status: 'up',
-      details: { routes: this.rib.size, prefixes: this.rib.prefixCount, attributeSets: this.rib.attributeSets, pipeline: { ...this.pipeline.counters } },
+      details: { routes: this.rib.size, prefixes: this.rib.prefixCount, attributeSets: this.rib.attributeSets, pipeline: { ...this.pipeline.counters }, storageBacklog: this.pipeline.backlogStats },
     }));
     this.telemetry.gauge('smoketrace_rib_routes', 'Routes in the live RIB', [], (g) => g.set(this.rib.size));
 

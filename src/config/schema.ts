@@ -82,6 +82,16 @@ const storageSchema = z.strictObject({
   connectTimeoutMs: positiveInt.max(600_000).default(10_000),
   retention: retentionSchema.prefault({}),
   writeQueue: writeQueueSchema.prefault({}),
+  routeBacklog: z
+    .strictObject({
+      /**
+       * Route events waiting for the write queue (ingestion and the RIB never wait for storage).
+       * Above half of it, pending changes of one route are coalesced; beyond it the oldest are
+       * dropped; both counted on /api/health and /metrics.
+       */
+      maxEvents: positiveInt.default(2_000_000),
+    })
+    .prefault({}),
 });
 
 const bmpSchema = z.strictObject({

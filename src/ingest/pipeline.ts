@@ -7,16 +7,17 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { Rib, RibChange } from '../rib/index.js';
 import type { Storage, StoredRouteEvent } from '../storage/repositories.js';
 import type { PeerRegistry } from './peers.js';
-
-/** Something that can stop reading when storage falls behind (TCP then holds the rest). */
-export interface Pausable {
-  setPaused(paused: boolean): void;
-}
+import { RouteBacklog, type RouteBacklogStats } from './route-backlog.js';
 
 export interface PipelineDeps {
   rib: Rib;
   storage: Storage & { queue: { depth(): number } };
+  /** The write queue's capacity (storage.writeQueue.maxDocuments): the backlog keeps it at most half full. */
   queueCapacity: number;
+  /** The write queue's batch size (storage.writeQueue.batchSize); default 1000. */
+  batchSize?: number;
+  /** Route events waiting for storage at most (storage.routeBacklog.maxEvents); default 2,000,000. */
+  backlogMaxEvents?: number;
   bus: EventBus<SmokeTraceEvents>;
   peers: PeerRegistry;
   telemetry: Telemetry;
@@ -27,27 +28,37 @@ export interface PipelineDeps {
 const STORED_TYPES = new Set(['announce', 'withdraw', 'eor', 'peer_up', 'peer_down', 'initiation', 'termination']);
 
 /**
- * Feeds → RIB → storage → bus. Synchronous and cheap per event: the RIB is in
- * memory, storage appends are buffered, bus listeners queue their own work.
- * When storage is slow (reachable but behind), the feeds are paused; when it
- * is away, the feeds keep going and the write queue sheds (counted), so the
- * live RIB stays right either way.
+ * Feeds → RIB → bus, and → storage through a bounded backlog. Synchronous and cheap per
+ * event: the RIB is in memory and bus listeners queue their own work. The RIB never waits
+ * for storage: a slow or absent database makes the backlog (./route-backlog.ts) grow, then
+ * coalesce and drop, all counted, while ingestion and the RIB stay at socket speed.
  */
 export class RoutePipeline {
-  private readonly feeds: Pausable[] = [];
-  private paused = false;
-  private resumeTimer: NodeJS.Timeout | null = null;
+  private readonly backlog: RouteBacklog;
   readonly counters = { events: 0, stored: 0, unchanged: 0, errors: 0, implicitWithdraws: 0 };
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    const batch = deps.batchSize ?? 1000;
+    this.backlog = new RouteBacklog(
+      deps.storage,
+      { maxEvents: deps.backlogMaxEvents ?? 2_000_000, window: Math.max(1, Math.min(4 * batch, Math.floor(deps.queueCapacity / 2))) },
+      deps.telemetry,
+      deps.log,
+      deps.clock,
+    );
+    deps.telemetry.gauge('smoketrace_route_backlog_events', 'Route events waiting for storage (the RIB is already current)', [], (g) =>
+      g.set(this.backlog.depth),
+    );
+  }
 
-  addFeed(f: Pausable): void {
-    this.feeds.push(f);
+  /** The storage backlog: depth, peak, handed to the write queue, coalesced, dropped. */
+  get backlogStats(): RouteBacklogStats {
+    return { ...this.backlog.stats, depth: this.backlog.depth };
   }
 
   ingest(events: RouteEvent[]): void {
     const now = this.deps.clock.now().toISOString();
-    const toStore: StoredRouteEvent[] = [];
+    const backlog = this.backlog;
     for (const e of events) {
       this.counters.events++;
       this.deps.peers.observe(e, now);
@@ -57,96 +68,81 @@ export class RoutePipeline {
       }
       if (e.type === 'announce' || e.type === 'withdraw') {
         const c = this.deps.rib.apply(e)[0];
-        const stored = c ? classified(e, c) : null;
-        if (!stored) {
+        const change = c ? this.store(e, c) : null;
+        if (change === null) {
           this.counters.unchanged++;
           continue;
         }
-        toStore.push(stored);
         this.deps.bus.emit('route.event', e);
         this.deps.bus.emit('route.change', {
           event: e,
-          change: stored.change as 'new' | 'replace' | 'withdraw',
+          change,
           previous: c!.kind === 'replaced' || c!.kind === 'removed' ? { asPath: c!.old.asPath, nextHop: c!.old.nextHop } : null,
         });
         continue;
       }
-      if (e.type === 'peer_down' || e.type === 'termination') this.implicit(this.deps.rib.apply(e), toStore);
-      if (STORED_TYPES.has(e.type)) toStore.push(e);
+      if (e.type === 'peer_down' || e.type === 'termination') this.implicit(this.deps.rib.apply(e));
+      if (STORED_TYPES.has(e.type)) {
+        backlog.push(e);
+        this.counters.stored++;
+      }
       this.deps.bus.emit('route.event', e);
     }
-    this.store(toStore);
+    backlog.pump();
   }
 
   /** A router's feed session ended: its routes are gone (as if it had sent a Termination). */
   routerDown(router: string, source: FeedSource): void {
     const now = this.deps.clock.now().toISOString();
     this.deps.peers.disconnected(router, now);
-    const toStore: StoredRouteEvent[] = [];
-    this.implicit(this.deps.rib.apply({ type: 'termination', source, router, time: now, info: [] }), toStore);
-    this.store(toStore);
-    if (toStore.length) this.deps.log.info({ router, withdrawn: toStore.length }, 'router session ended: its routes withdrawn');
+    const withdrawn = this.implicit(this.deps.rib.apply({ type: 'termination', source, router, time: now, info: [] }));
+    this.backlog.pump();
+    if (withdrawn) this.deps.log.info({ router, withdrawn }, 'router session ended: its routes withdrawn');
   }
 
-  /** The withdraws a peer-down or a router's end implies (RFC 7854 4.9: its routes are gone). */
-  private implicit(changes: RibChange[], toStore: StoredRouteEvent[]): void {
+  /** The withdraws a peer-down or a router's end implies (RFC 7854 4.9: its routes are gone); returns how many. */
+  private implicit(changes: RibChange[]): number {
+    let n = 0;
     for (const c of changes) {
       if (c.kind !== 'removed') continue;
+      n++;
       this.counters.implicitWithdraws++;
-      toStore.push({ ...c.withdraw, change: 'withdraw' });
+      this.counters.stored++;
+      this.backlog.pushChange(c.withdraw, 'withdraw');
       this.deps.bus.emit('route.event', c.withdraw);
       this.deps.bus.emit('route.change', { event: c.withdraw, change: 'withdraw', previous: { asPath: c.old.asPath, nextHop: c.old.nextHop } });
     }
+    return n;
   }
 
-  private store(docs: StoredRouteEvent[]): void {
-    if (!docs.length) return;
-    this.deps.storage.routeEvents.append(docs);
-    this.counters.stored += docs.length;
-    this.checkBackpressure();
-  }
-
-  /** Pause above 80% of the write queue while the database is up but behind; resume below 50%. */
-  private checkBackpressure(): void {
-    const depth = this.deps.storage.queue.depth();
-    const cap = this.deps.queueCapacity;
-    const shouldPause = this.deps.storage.isAvailable() && depth > cap * 0.8;
-    if (shouldPause && !this.paused) this.setPaused(true);
-    else if (this.paused && (depth < cap * 0.5 || !this.deps.storage.isAvailable())) this.setPaused(false);
-  }
-
-  private setPaused(p: boolean): void {
-    this.paused = p;
-    for (const f of this.feeds) f.setPaused(p);
-    if (p && !this.resumeTimer) {
-      this.resumeTimer = setInterval(() => this.checkBackpressure(), 100);
-      this.resumeTimer.unref();
-    } else if (!p && this.resumeTimer) {
-      clearInterval(this.resumeTimer);
-      this.resumeTimer = null;
+  /** Queues what to store for an announce/withdraw given how it changed the RIB; its change, or null when nothing changed. */
+  private store(e: RouteEvent, c: RibChange): 'new' | 'replace' | 'withdraw' | null {
+    switch (c.kind) {
+      case 'added':
+        this.backlog.pushChange(e, 'new');
+        break;
+      case 'removed':
+        this.backlog.pushChange(e, 'withdraw');
+        break;
+      case 'replaced':
+        this.backlog.push(replaced(e, c));
+        break;
+      case 'noop':
+        return null;
     }
+    this.counters.stored++;
+    return c.kind === 'added' ? 'new' : c.kind === 'removed' ? 'withdraw' : 'replace';
   }
 
   stop(): void {
-    if (this.resumeTimer) clearInterval(this.resumeTimer);
-    this.resumeTimer = null;
+    this.backlog.stop();
   }
 }
 
-/** What to store for an announce/withdraw, given how it changed the RIB; null when nothing changed. */
-function classified(e: RouteEvent, c: RibChange): StoredRouteEvent | null {
-  switch (c.kind) {
-    case 'added':
-      return { ...e, change: 'new' };
-    case 'replaced': {
-      const changed = [c.changed.asPath && 'as_path', c.changed.nextHop && 'next_hop', c.changed.other && 'attributes'].filter(
-        (x): x is string => typeof x === 'string',
-      );
-      return { ...e, change: 'replace', changed, previousAsPath: c.old.asPath };
-    }
-    case 'removed':
-      return { ...e, change: 'withdraw' };
-    case 'noop':
-      return null;
-  }
+/** The stored form of an announce that replaced a route: what changed and the previous AS path. */
+function replaced(e: RouteEvent, c: Extract<RibChange, { kind: 'replaced' }>): StoredRouteEvent {
+  const changed = [c.changed.asPath && 'as_path', c.changed.nextHop && 'next_hop', c.changed.other && 'attributes'].filter(
+    (x): x is string => typeof x === 'string',
+  );
+  return { ...e, change: 'replace', changed, previousAsPath: c.old.asPath };
 }
