@@ -68,6 +68,11 @@ describe('smoketrace probe --tool --method', () => {
     expect(o).toMatchObject({ status: 'ok', reached: true, tool, method, vantage: 'cli', target: { name: address, address }, signature: address });
   });
 
+  it('a hostname is resolved and the address it probed recorded beside the name (localhost from /etc/hosts, -4)', async () => {
+    const o = await parsed(['probe', 'localhost', '--ipv4', '--tool', 'traceroute', '--method', 'icmp', '--probes', '1', '--max-hops', '3', '--timeout', '15']);
+    expect(o).toMatchObject({ status: 'ok', reached: true, target: { name: 'localhost', address: '127.0.0.1' }, signature: '127.0.0.1' });
+  });
+
   it('an unsupported method is refused before anything runs', async () => {
     const r = await run(['probe', '127.0.0.1', '--tool', 'scamper', '--method', 'udp']);
     expect(r.code).toBe(1);
