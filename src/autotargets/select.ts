@@ -7,9 +7,11 @@
  * AUTO_REASONS order, so every reason gets its turn and none crowds the others out. A prefix
  * that qualifies for several reasons appears once, labelled with the reason whose turn chose it.
  *
- * pickTargets: pinned prefixes first (always kept, even beyond the limits), then the ranked
- * ones in order while there is room: maxTargets in all, perOriginAsMax per origin AS, and only
- * those `usable` accepts (it finds a responsive address; async, but the loop itself is pure).
+ * pickTargets: pinned prefixes first (always kept, even beyond the limits), then the current
+ * targets that still rank (a target stays while its prefix qualifies, so its measurements go
+ * on; new prefixes take the free places), then the other ranked ones in order, while there is
+ * room: maxTargets in all, perOriginAsMax per origin AS, and only those `usable` accepts (it
+ * finds a responsive address; async, but the loop itself is pure).
  */
 import type { PrefixTraffic } from './traffic.js';
 
@@ -125,6 +127,7 @@ export async function pickTargets(
   pinned: readonly RankedCandidate[],
   limits: Limits,
   usable: (c: RankedCandidate) => boolean | Promise<boolean>,
+  incumbents: ReadonlySet<string> = new Set(),
 ): Promise<PickResult> {
   const chosen: Chosen[] = pinned.map((p) => ({ ...p, pinned: true }));
   const taken = new Set(chosen.map((c) => c.prefix));
@@ -132,7 +135,8 @@ export async function pickTargets(
   for (const c of chosen) perOrigin.set(originKey(c), (perOrigin.get(originKey(c)) ?? 0) + 1);
   let capped = 0;
   let unusable = 0;
-  for (const c of ranked) {
+  const order = [...ranked.filter((c) => incumbents.has(c.prefix)), ...ranked.filter((c) => !incumbents.has(c.prefix))];
+  for (const c of order) {
     if (chosen.length >= limits.maxTargets) break;
     if (taken.has(c.prefix)) continue;
     const n = perOrigin.get(originKey(c)) ?? 0;

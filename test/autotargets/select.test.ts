@@ -137,6 +137,14 @@ describe('pickTargets', () => {
     expect(asked.length).toBe(want.length - pinned.length + unusable);
   });
 
+  it('current targets that still rank are kept ahead of better-ranked newcomers; one that no longer ranks goes', async () => {
+    const incumbents = new Set(['10.0.4.0/24', '10.0.5.0/24', '10.7.0.0/16']);
+    const r = await pickTargets(ranked, [], { maxTargets: 3, perOriginAsMax: 10 }, () => true, incumbents);
+    expect(r.chosen.map((c) => c.prefix)).toEqual(['10.0.4.0/24', '10.0.5.0/24', '10.0.1.0/24']);
+    const capped = await pickTargets(ranked, [], { maxTargets: 5, perOriginAsMax: 1 }, () => true, new Set(['10.0.3.0/24']));
+    expect(capped.chosen.map((c) => c.prefix)).toEqual(['10.0.3.0/24', '10.0.4.0/24', '10.0.5.0/24']);
+  });
+
   it('labels say why a target was chosen', () => {
     expect(autoLabels({ prefix: '203.0.113.0/24', originAs: 64500, reason: 'traffic', reasons: ['churn', 'traffic'] })).toEqual({
       auto: 'traffic',

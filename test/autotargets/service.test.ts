@@ -165,6 +165,22 @@ describe('AutoTargetService', () => {
     expect(await w.store.autoTargetMarks.list()).toEqual([]);
   });
 
+  it('a target stays while its prefix qualifies; a busier newcomer takes the place once it is free', async () => {
+    const w = await world({ ...BASE, maxTargets: 1, originAsns: [], communities: [], traffic: { enabled: false } }, undefined, { startProber: false });
+    const flap = (prefix: string, n: number) => {
+      for (let med = 0; med <= n; med++) w.feed([announce(prefix, { med })]);
+    };
+    flap('127.90.1.0/24', 3);
+    await w.auto.refresh();
+    w.clock.advance(30 * 60_000);
+    flap('127.90.2.0/24', 10);
+    await w.auto.refresh();
+    expect(Object.keys(autoTargets(w))).toEqual(['auto4-127-90-1-0-24']);
+    w.clock.advance(31 * 60_000);
+    const r = await w.auto.refresh();
+    expect(r).toMatchObject({ added: ['auto4-127-90-2-0-24'], removed: ['auto4-127-90-1-0-24'] });
+  });
+
   it('IPv6 prefixes too: id from the nibbles, address from the prefix, checked with ping -6', async () => {
     const w = await world({ ...BASE, communities: [], churn: { enabled: false } }, undefined, { startProber: false });
     w.feed([announce('::1/128', { asPath: [65001, 64600] })]);
