@@ -16,7 +16,13 @@ export type LookupFn = (hostname: string, options: { family: 0 | 4 | 6; all: tru
 export type ResolveFailureCode = 'UNRESOLVABLE' | AddressRefusalCode;
 export type Resolution =
   | { ok: true; address: string; family: 4 | 6; /** The hostname when the address came from DNS. */ hostname?: string }
-  | { ok: false; code: ResolveFailureCode; message: string };
+  | {
+      ok: false;
+      code: ResolveFailureCode;
+      message: string;
+      /** The resolver could not answer now (timeout, SERVFAIL, EAI_AGAIN): the name may well be fine. */
+      temporary?: true;
+    };
 
 export interface ResolveOptions {
   lookup?: LookupFn;
@@ -45,7 +51,8 @@ export async function resolveTarget(
   try {
     answers = await withDeadline((opts.lookup ?? defaultLookup)(target.host, { family, all: true }), opts);
   } catch (err) {
-    return { ok: false, code: 'UNRESOLVABLE', message: `cannot resolve ${target.host}: ${describe(err)}` };
+    const failure: Resolution = { ok: false, code: 'UNRESOLVABLE', message: `cannot resolve ${target.host}: ${describe(err)}` };
+    return isTemporary(err) ? { ...failure, temporary: true } : failure;
   }
   const usable = answers.filter((a) => (family === 0 ? a.family === 4 || a.family === 6 : a.family === family));
   if (usable.length === 0) {
@@ -73,7 +80,7 @@ function withDeadline<T>(p: Promise<T>, opts: ResolveOptions): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => finish(() => reject(new Error('aborted')));
-    const timer = setTimeout(() => finish(() => reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs);
+    const timer = setTimeout(() => finish(() => reject(new DeadlineError(`no answer within ${timeoutMs} ms`))), timeoutMs);
     let done = false;
     function finish(settle: () => void): void {
       if (done) return;
@@ -89,6 +96,18 @@ function withDeadline<T>(p: Promise<T>, opts: ResolveOptions): Promise<T> {
     );
   });
 }
+
+/**
+ * getaddrinfo's EAI_AGAIN (c-ares: ETIMEOUT, ESERVFAIL, ECONNREFUSED) and our own deadline mean
+ * "ask again later"; ENOTFOUND / ENODATA are the DNS's answer that the name has no address.
+ */
+const TEMPORARY_CODES = new Set(['EAI_AGAIN', 'ETIMEOUT', 'ESERVFAIL', 'ECONNREFUSED']);
+function isTemporary(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof DeadlineError || (typeof code === 'string' && TEMPORARY_CODES.has(code));
+}
+
+class DeadlineError extends Error {}
 
 function describe(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;

@@ -76,9 +76,15 @@ export class ProbeService implements Service {
    * counterpart of put()'s check. Runs still resolve the name again each time.
    */
   async start(): Promise<void> {
+    // A name the DNS says has no (allowed) address is a configuration mistake; a resolver that
+    // cannot answer right now (DNS down at boot) is not: that target is kept, each run retries.
     const refused = await Promise.all(this.deps.config.targets.map(async (t, i): Promise<ConfigProblem | null> => {
       const problem = await this.hostProblem(t);
-      return problem ? { path: `probing.targets.${i}.host`, message: `target "${t.id}": ${problem}` } : null;
+      if (problem?.temporary) {
+        this.deps.log.warn({ target: t.id, host: t.host, err: problem.text }, 'config target cannot be resolved now; kept, every run resolves it again');
+        return null;
+      }
+      return problem ? { path: `probing.targets.${i}.host`, message: `target "${t.id}": ${problem.text}` } : null;
     }));
     const problems = refused.filter((p): p is ConfigProblem => p !== null);
     if (problems.length > 0) throw new ConfigError('probing.targets', problems);
@@ -140,7 +146,7 @@ export class ProbeService implements Service {
     if (id === undefined && existing) return { ok: false, status: 409, problems: [{ path: 'id', message: `a target "${v.target.id}" exists already (PUT /api/targets/${v.target.id} changes it)` }] };
     if (id !== undefined && !existing) return { ok: false, status: 404, problems: [{ path: 'id', message: `no target "${id}"` }] };
     const hostProblem = await this.hostProblem(v.target);
-    if (hostProblem) return { ok: false, status: 400, problems: [{ path: 'host', message: hostProblem }] };
+    if (hostProblem) return { ok: false, status: 400, problems: [{ path: 'host', message: hostProblem.text }] };
     await this.deps.storage.targets.put(v.target);
     this.targets.set(v.target.id, v.target);
     this.scheduler.upsert(v.target);
@@ -175,10 +181,10 @@ export class ProbeService implements Service {
   }
 
   /** For a hostname: why it cannot be probed now (no answer, or only refused addresses); null if it can, or for an IP literal (checked by validation). */
-  private async hostProblem(target: Target): Promise<string | null> {
+  private async hostProblem(target: Target): Promise<{ text: string; temporary: boolean } | null> {
     if (ipFamily(target.host) !== 0) return null;
     const r = await resolveTarget(target, this.deps.config.addressPolicy, this.deps.lookup ? { lookup: this.deps.lookup } : {});
-    return r.ok ? null : `${r.code}: ${r.message}`;
+    return r.ok ? null : { text: `${r.code}: ${r.message}`, temporary: r.temporary === true };
   }
 
   private async run(target: Target, ctx: RunContext): Promise<PathObservation> {

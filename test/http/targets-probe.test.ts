@@ -168,6 +168,22 @@ describe('POST /api/targets/{id}/probe returns the annotated observation', () =>
     await svc.stop();
   });
 
+  it('keeps a config target whose name the resolver cannot answer for now (EAI_AGAIN at boot): runs retry it', async () => {
+    const cfg = parseConfig({ probing: { targets: [{ id: 'later', name: 'later', host: 'dns-down.test', tool: 'traceroute' }] } }, 'test', {});
+    const eaiAgain: LookupFn = async (hostname) => {
+      throw Object.assign(new Error(`getaddrinfo EAI_AGAIN ${hostname}`), { code: 'EAI_AGAIN' });
+    };
+    const svc = new ProbeService({ ...deps(), config: cfg.probing, lookup: eaiAgain });
+    await svc.start();
+    try {
+      expect(svc.get('later')).toMatchObject({ source: 'config', host: 'dns-down.test' });
+      const r = await svc.runNow('later', 'manual');
+      expect(r).toMatchObject({ ok: true, observation: { status: 'failed', error: { code: 'UNRESOLVABLE', message: expect.stringMatching(/EAI_AGAIN/) } } });
+    } finally {
+      await svc.stop();
+    }
+  });
+
   it('serves observations by ?since=&until= (inclusive, newest first, limit) and refuses a bad range', async () => {
     const a = await probe('lo');
     await new Promise((r) => setTimeout(r, 5));

@@ -82,6 +82,20 @@ describe('resolveTarget', () => {
     expect(!r.ok && r.message).toMatch(/ENOTFOUND/);
   });
 
+  it('tells a resolver that cannot answer now (EAI_AGAIN, SERVFAIL) from a name with no address (ENOTFOUND)', async () => {
+    const failing = (code: string): LookupFn => async (host) => {
+      throw Object.assign(new Error(`getaddrinfo ${code} ${host}`), { code });
+    };
+    for (const code of ['EAI_AGAIN', 'ESERVFAIL', 'ETIMEOUT']) {
+      expect(await resolveTarget({ host: 'x.example', ipVersion: 'auto' }, strict, { lookup: failing(code) })).toMatchObject({ ok: false, code: 'UNRESOLVABLE', temporary: true });
+    }
+    for (const code of ['ENOTFOUND', 'ENODATA']) {
+      const r = await resolveTarget({ host: 'x.example', ipVersion: 'auto' }, strict, { lookup: failing(code) });
+      expect(r).toMatchObject({ ok: false, code: 'UNRESOLVABLE' });
+      expect(r).not.toHaveProperty('temporary');
+    }
+  });
+
   it('reports a missing family as UNRESOLVABLE', async () => {
     const r = await resolveTarget({ host: 'v4only.example', ipVersion: 6 }, strict, { lookup: fakeLookup(zone) });
     expect(r).toEqual({ ok: false, code: 'UNRESOLVABLE', message: 'v4only.example has no IPv6 address' });
@@ -97,7 +111,7 @@ describe('resolveTarget', () => {
     const lookup: LookupFn = () => new Promise(() => {});
     const p = resolveTarget({ host: 'slow.example', ipVersion: 'auto' }, strict, { lookup, timeoutMs: 2000 });
     await vi.advanceTimersByTimeAsync(2000);
-    expect(await p).toEqual({ ok: false, code: 'UNRESOLVABLE', message: 'cannot resolve slow.example: no answer within 2000 ms' });
+    expect(await p).toEqual({ ok: false, code: 'UNRESOLVABLE', message: 'cannot resolve slow.example: no answer within 2000 ms', temporary: true });
   });
 
   it('stops waiting when the signal aborts', async () => {
