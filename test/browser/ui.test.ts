@@ -92,7 +92,7 @@ describe('the web UI in Chromium against a real daemon', () => {
 
   it('the live page shows a replayed BMP event within 2 s of the replay', async () => {
     const { page, errors } = await open('live');
-    await page.getByText('connected', { exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByText('connected', { exact: true }).waitFor({ timeout: 20_000 });
     await replay(bmpPort);
     const replayedAt = Date.now();
     await page.locator('.live-line.kind-announce').first().waitFor({ timeout: 2_000 });
@@ -118,7 +118,7 @@ describe('the web UI in Chromium against a real daemon', () => {
 
   it('pause holds events and resume shows them', async () => {
     const { page, errors } = await open('live');
-    await page.getByText('connected', { exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByText('connected', { exact: true }).waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Pause' }).click();
     await replay(bmpPort);
     await page.locator('.live-stats', { hasText: /paused, [1-9]\d* waiting/ }).waitFor({ timeout: 5_000 });
@@ -138,7 +138,7 @@ describe('the web UI in Chromium against a real daemon', () => {
 
   it('the live page shows probe runs, a run whose path differs, and the judged path change', async () => {
     const { page, errors } = await open('live');
-    await page.getByText('connected', { exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByText('connected', { exact: true }).waitFor({ timeout: 20_000 });
     // An API target on 127.0.0.1, learned by the correlator, then moved to 127.0.0.6: a new path.
     const add = await send('POST', '/api/targets', { name: 'flip', host: '127.0.0.1', tool: 'traceroute', intervalSec: 3600, timeoutSec: 20 });
     expect(add.status).toBe(201);

@@ -7,6 +7,6 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 let socket: LiveSocket | null = null;
 
 export function liveSocket(): LiveSocket {
-  socket ??= io({ transports: ['websocket'], reconnectionDelayMax: 10_000 });
+  socket ??= io({ transports: ['websocket'], reconnectionDelayMax: 5_000 });
   return socket;
 }

@@ -114,7 +114,7 @@ function troubleTable(rows: TargetTrouble[]): HTMLElement {
         td(link(`#/target/${encodeURIComponent(r.id)}`, r.name), h('div', { class: 'sub' }, r.host)),
         td(String(r.pathChanges)),
         td(r.worse ? h('span', { class: 'badge bad' }, String(r.worse)) : '0'),
-        td(String(r.alerts), r.openAlerts ? h('span', { class: 'badge bad' }, `${r.openAlerts} open`) : null),
+        td(String(r.alerts), r.openAlerts ? ' ' : null, r.openAlerts ? h('span', { class: 'badge bad' }, `${r.openAlerts} open`) : null),
         td(minutes(r.minutesInAlert)),
         td(
           h('div', { class: 'spark-cell' }, sparkline(r.latency.map((p) => p.ms), `median RTT of the last ${r.latency.length} runs of ${r.name}, latest ${ms(last >= 0 ? last : null)}`), h('span', {}, last >= 0 ? ms(last) : 'no reply')),
