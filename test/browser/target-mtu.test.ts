@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mtuChangeItems } from '../../web/src/pages/target-mtu.js';
+import { mtuChangeItems } from '../../web/src/pages/target-mtu-model.js';
 
 describe('target page: path MTU changes', () => {
   it('newest first, each with its difference, lower ones marked, the limiting router when known', () => {

@@ -5,32 +5,17 @@
  * or failing MTU request never holds up the rest of the page.
  */
 import type { MtuStepRecord } from '../../../src/correlate/mtu.js';
-import type { PmtuLimit, PmtuMeasurement } from '../../../src/probe/pmtu/types.js';
+import type { PmtuMeasurement } from '../../../src/probe/pmtu/types.js';
 import { api } from '../api.js';
 import { card, empty, h } from '../dom.js';
 import { ago, time } from '../format.js';
+import { limitText, mtuChangeItems } from './target-mtu-model.js';
 
 export interface MtuResponse {
   enabled: boolean;
   latest: PmtuMeasurement | null;
   changes: MtuStepRecord[];
   measurements: PmtuMeasurement[];
-}
-
-function limitText(l: PmtuLimit | null): string {
-  if (!l || l.ip === null) return '';
-  return ` — limit at ${l.ip} (hop ${l.ttl}${l.asn != null ? `, AS${l.asn}` : ''})`;
-}
-
-/** The changes, newest first, each with its difference to the value before. */
-export function mtuChangeItems(changes: readonly MtuStepRecord[]): Array<{ since: string; text: string; lower: boolean }> {
-  return changes
-    .map((c, i) => {
-      const before = i > 0 ? changes[i - 1]!.mtu : null;
-      const delta = before === null ? 'first measured' : `${c.mtu < before ? '' : '+'}${c.mtu - before} bytes, was ${before}`;
-      return { since: c.since, text: `${c.mtu} bytes (${delta})${limitText(c.limit)}`, lower: before !== null && c.mtu < before };
-    })
-    .reverse();
 }
 
 export function mtuBody(r: MtuResponse): HTMLElement[] {
