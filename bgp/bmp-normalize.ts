@@ -24,7 +24,8 @@ import { addPathAllows } from './bgp/capabilities.js';
 import { familyName } from './bgp/families.js';
 import { AttributeCache } from './bgp/attribute-cache.js';
 import { decodeUpdateBody, type FamilyRoutes, type UpdateOptions } from './bgp/update.js';
-import { announceEvent, FastRouteMonitoring, type FastPathHost, type FastPeer } from './bmp/fast-route-monitoring.js';
+import { FastRouteMonitoring, type FastPathHost, type FastPeer } from './bmp/fast-route-monitoring.js';
+import { announceEvent } from './events.js';
 import { BmpFramer, type BmpFramerOptions } from './bmp/framer.js';
 import { BMP_TYPE_NAMES, decodeBmpMessage, type BmpMessage } from './bmp/message.js';
 import { PEER_HEADER_SIZE, PeerHeaderCache, readPeerHeader, type PeerHeader } from './bmp/peer-header.js';
@@ -293,8 +294,7 @@ export class BmpSession implements FastPathHost {
     a: RouteAttributes,
     out: RouteEvent[],
   ): void {
-    const afi = f.afi as 'ipv4' | 'ipv6';
-    for (const p of f.prefixes) out.push(announceEvent(base.router, base.time, base.peer, afi, p.prefix, p.pathId, f.nextHop, f.nextHopLinkLocal, a));
+    for (const p of f.prefixes) out.push(announceEvent('bmp', base.router, base.time, base.peer, f.afi, f.safi, p.prefix, p.pathId, f.nextHop, f.nextHopLinkLocal, a));
     this.counters.announces += f.prefixes.length;
   }
 

@@ -11,7 +11,8 @@
  * event written and no counter moved, and the general decoder takes the message. A full
  * table is mostly blocks seen before, so the general path decodes each block once.
  */
-import type { AnnounceEvent, PeerRef, RouteAttributes, RouteEvent, WithdrawEvent } from '../types.js';
+import { announceEvent } from '../events.js';
+import type { PeerRef, RouteAttributes, RouteEvent, WithdrawEvent } from '../types.js';
 import type { AttributeCache, BlockScan, CachedAttributes } from '../bgp/attribute-cache.js';
 import { guessAddPath } from '../bgp/nlri.js';
 import { ipv4PrefixText, ipv4Text, ipv6PrefixText, ipv6Text } from '../reader.js';
@@ -251,7 +252,7 @@ export class FastRouteMonitoring {
       if (a === null) {
         const ev: WithdrawEvent = { type: 'withdraw', source: 'bmp', time, router, peer, afi, safi: 'unicast', prefix, pathId, cause: 'bgp' };
         out.push(ev);
-      } else out.push(announceEvent(router, time, peer, afi, prefix, pathId, nextHop, nextHopLinkLocal, a));
+      } else out.push(announceEvent('bmp', router, time, peer, afi, 'unicast', prefix, pathId, nextHop, nextHopLinkLocal, a));
       n++;
     }
     return n;
@@ -269,48 +270,4 @@ function valueStart(buf: Buffer, at: number): number {
 
 function mpEnd(buf: Buffer, at: number): number {
   return (buf[at]! & FLAG_EXTENDED) !== 0 ? at + 4 + ((buf[at + 2]! << 8) | buf[at + 3]!) : at + 3 + buf[at + 2]!;
-}
-
-/**
- * One announce (the general path builds its announces with this too, so both give the same
- * keys in the same order: the NDJSON output is JSON.stringify of the event).
- */
-export function announceEvent(
-  router: string,
-  time: string,
-  peer: PeerRef,
-  afi: 'ipv4' | 'ipv6',
-  prefix: string,
-  pathId: number | null,
-  nextHop: string | null,
-  nextHopLinkLocal: string | null,
-  a: RouteAttributes,
-): AnnounceEvent {
-  const ev: AnnounceEvent = {
-    type: 'announce',
-    source: 'bmp',
-    time,
-    router,
-    peer,
-    afi,
-    safi: 'unicast',
-    prefix,
-    pathId,
-    nextHop,
-    origin: a.origin,
-    asPath: a.asPath,
-    med: a.med,
-    localPref: a.localPref,
-    communities: a.communities,
-    largeCommunities: a.largeCommunities,
-    extCommunities: a.extCommunities,
-  };
-  if (nextHopLinkLocal !== null) ev.nextHopLinkLocal = nextHopLinkLocal;
-  if (a.confedPath !== undefined) ev.confedPath = a.confedPath;
-  if (a.atomicAggregate !== undefined) ev.atomicAggregate = a.atomicAggregate;
-  if (a.aggregator !== undefined) ev.aggregator = a.aggregator;
-  if (a.originatorId !== undefined) ev.originatorId = a.originatorId;
-  if (a.clusterList !== undefined) ev.clusterList = a.clusterList;
-  if (a.unknownAttributes !== undefined) ev.unknownAttributes = a.unknownAttributes;
-  return ev;
 }

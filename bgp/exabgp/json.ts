@@ -22,7 +22,28 @@ function mayHoldLongIntegers(text: string): boolean {
 const MIN_QUOTED_DIGITS = 16;
 
 export function parseJsonKeepingBigInts(text: string): unknown {
-  const quoted = mayHoldLongIntegers(text) ? quoteLongIntegers(text) : text;
+  return parseJson(mayHoldLongIntegers(text) ? quoteLongIntegers(text) : text);
+}
+
+/**
+ * True when v (a parsed JSON value) holds a number JSON.parse may have rounded: an integer
+ * beyond 2^53. The ExaBGP parser parses a line as it is, checks the few places where 64-bit
+ * values appear with this, and only then parses it again through quoteLongIntegers (cheaper
+ * than scanning every line's text first).
+ */
+export function holdsInexactNumbers(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isSafeInteger(v) && Number.isInteger(v);
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) {
+    for (const e of v) if (holdsInexactNumbers(e)) return true;
+    return false;
+  }
+  for (const k in v) if (holdsInexactNumbers((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/** JSON.parse, with one retry escaping raw control characters inside strings. */
+export function parseJson(quoted: string): unknown {
   try {
     return JSON.parse(quoted);
   } catch (e) {

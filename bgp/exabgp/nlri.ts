@@ -42,11 +42,29 @@ export function readFamily(name: string): Family {
   return f;
 }
 
-const IPV4_PREFIX = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 const IPV6_PREFIX = /^[0-9a-fA-F:.]{2,45}\/\d{1,3}$/;
 
+/** /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/ by hand (the commonest check of a feed: cheaper than the regex). */
+export function looksLikeIpv4Prefix(s: string): boolean {
+  let i = 0;
+  for (let part = 0; part < 5; part++) {
+    const start = i;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
+    const digits = i - start;
+    if (digits < 1 || digits > (part === 4 ? 2 : 3)) return false;
+    if (part === 4) return i === s.length;
+    if (s.charCodeAt(i) !== (part === 3 ? 47 : 46)) return false;
+    i++;
+  }
+  return false;
+}
+
 function checkPrefix(afi: Afi, prefix: string): void {
-  const ok = afi === 'ipv4' ? IPV4_PREFIX.test(prefix) : afi === 'ipv6' ? IPV6_PREFIX.test(prefix) : true;
+  const ok = afi === 'ipv4' ? looksLikeIpv4Prefix(prefix) : afi === 'ipv6' ? IPV6_PREFIX.test(prefix) : true;
   if (!ok) throw new ExabgpShapeError('EXABGP_BAD_PREFIX', `"${prefix.slice(0, 60)}" is not an ${afi} prefix`);
 }
 
@@ -101,20 +119,30 @@ export function forEachNlri(
   list: unknown,
   family: Family,
   where: string,
-  visit: (item: NlriItem) => void,
+  visit: (prefix: string, pathId: number | null) => void,
 ): number {
   let skipped = 0;
   if (Array.isArray(list)) {
     for (const entry of list) {
+      if (isObject(entry) && typeof entry['nlri'] === 'string' && entry['rd'] === undefined) {
+        // The common 4.x/5.x entry, without an intermediate object.
+        const nlri = entry['nlri'];
+        checkPrefix(family.afi, nlri);
+        visit(nlri, readPathId(entry['path-information']));
+        continue;
+      }
       const item = readNlri(entry, family);
       if (item === null) skipped++;
-      else visit(item);
+      else visit(item.prefix, item.pathId);
     }
     return skipped;
   }
   if (!isObject(list)) throw shapeError(where, 'an NLRI list');
   const keyed: JsonObject = list;
-  for (const key in keyed) visit(readKeyedNlri(key, keyed[key], family));
+  for (const key in keyed) {
+    const item = readKeyedNlri(key, keyed[key], family);
+    visit(item.prefix, item.pathId);
+  }
   return skipped;
 }
 

@@ -28,10 +28,11 @@ import type {
   RouteEvent,
   AnnounceEvent,
 } from '../types.js';
+import { announceEvent } from '../events.js';
 import { readAttributes, type AttributesWithoutNextHop } from './attributes.js';
 import { newCounters, type ExabgpCounters } from './counters.js';
 import { EXABGP_ERROR_CODES, ExabgpShapeError, type ExabgpErrorCode } from './errors.js';
-import { parseJsonKeepingBigInts } from './json.js';
+import { holdsInexactNumbers, parseJson, quoteLongIntegers } from './json.js';
 import { forEachNlri, isLinkLocal, readFamily } from './nlri.js';
 import { openAt, readOpen } from './open.js';
 import { isObject, objectAt, optionalUint, stringAt, type JsonObject } from './shape.js';
@@ -58,6 +59,8 @@ export class ExabgpParser {
   readonly counters: ExabgpCounters = newCounters();
   private readonly sessions = new Map<string, ExabgpSession>();
   private readonly peerCache = new Map<string, PeerRef>();
+  /** The last neighbor's identity and PeerRef (consecutive lines are mostly from one peer). */
+  private last: { address: string; asn: number; bgpId: string; adjRibOut: boolean; peer: PeerRef } | null = null;
 
   constructor(readonly router: string) {}
 
@@ -74,7 +77,9 @@ export class ExabgpParser {
     }
     let msg: unknown;
     try {
-      msg = parseJsonKeepingBigInts(line);
+      msg = parseJson(line);
+      // 64-bit values (extended communities, AIGP) must stay exact: parse again with them quoted.
+      if (mayBeInexact(msg)) msg = parseJson(quoteLongIntegers(line));
     } catch (e) {
       return [this.error('EXABGP_BAD_JSON', lineNo, arrival.toISOString(), (e as Error).message)];
     }
@@ -145,7 +150,7 @@ export class ExabgpParser {
   private withdraws(withdraw: JsonObject, peer: PeerRef, ctx: LineContext, out: RouteEvent[]): void {
     for (const familyName in withdraw) {
       const { afi, safi } = readFamily(familyName);
-      this.counters.skippedNlri += forEachNlri(withdraw[familyName], { afi, safi }, `withdraw.${familyName}`, (item) => {
+      this.counters.skippedNlri += forEachNlri(withdraw[familyName], { afi, safi }, `withdraw.${familyName}`, (prefix, pathId) => {
         this.counters.withdraws++;
         out.push({
           type: 'withdraw',
@@ -155,8 +160,8 @@ export class ExabgpParser {
           peer,
           afi,
           safi,
-          prefix: item.prefix,
-          pathId: item.pathId,
+          prefix,
+          pathId,
           cause: 'bgp',
         });
       });
@@ -175,33 +180,24 @@ export class ExabgpParser {
       const groups = objectAt(announce[familyName], `announce.${familyName}`);
       // ExaBGP lists an IPv6 route once per next hop (global, then link-local), and sometimes
       // repeats an NLRI: one announce per (prefix, path id) per family, global next hop preferred.
-      const seen = new Map<string, AnnounceEvent>();
+      const first = out.length;
+      let seen: Map<string, AnnounceEvent> | null = null;
       for (const nextHopKey in groups) {
         const nextHop = nextHopKey === 'no-nexthop' || nextHopKey === 'null' ? null : nextHopKey;
-        this.counters.skippedNlri += forEachNlri(groups[nextHopKey], family, `announce.${familyName}`, (item) => {
-          const key = item.pathId === null ? item.prefix : `${item.prefix}#${item.pathId}`;
-          const earlier = seen.get(key);
-          if (earlier !== undefined) {
+        this.counters.skippedNlri += forEachNlri(groups[nextHopKey], family, `announce.${familyName}`, (prefix, pathId) => {
+          // Few prefixes: a linear scan, no key strings; many: a map (built once past 32).
+          if (seen === null && out.length - first > 32) seen = announcesByKey(out, first);
+          const key = seen === null ? '' : pathId === null ? prefix : `${prefix}#${pathId}`;
+          const earlier = seen === null ? findAnnounce(out, first, prefix, pathId) : (seen.get(key) ?? null);
+          if (earlier !== null) {
             this.counters.duplicateNlri++;
             if (isLinkLocal(earlier.nextHop) && !isLinkLocal(nextHop)) earlier.nextHop = nextHop;
             return;
           }
           this.counters.announces++;
-          const event: AnnounceEvent = {
-            type: 'announce',
-            source: 'exabgp',
-            time: ctx.time,
-            router: this.router,
-            peer,
-            afi: family.afi,
-            safi: family.safi,
-            prefix: item.prefix,
-            pathId: item.pathId,
-            nextHop,
-            ...attrs,
-          };
+          const event = announceEvent('exabgp', this.router, ctx.time, peer, family.afi, family.safi, prefix, pathId, nextHop, null, attrs);
           out.push(event);
-          seen.set(key, event);
+          seen?.set(key, event);
         });
       }
     }
@@ -312,6 +308,8 @@ export class ExabgpParser {
     const rid = neighbor['router-id'];
     const bgpId = typeof rid === 'string' ? rid : '0.0.0.0';
     const adjRibOut = isSent(neighbor['direction']);
+    const last = this.last;
+    if (last !== null && last.address === address && last.asn === asn && last.bgpId === bgpId && last.adjRibOut === adjRibOut) return last.peer;
     const key = `${address}|${asn}|${bgpId}|${adjRibOut ? 1 : 0}`;
     let peer = this.peerCache.get(key);
     if (peer === undefined) {
@@ -319,6 +317,7 @@ export class ExabgpParser {
       if (this.peerCache.size > 10_000) this.peerCache.clear();
       this.peerCache.set(key, peer);
     }
+    this.last = { address, asn, bgpId, adjRibOut, peer };
     return peer;
   }
 
@@ -335,6 +334,38 @@ export class ExabgpParser {
       severity: EXABGP_ERROR_CODES[code].severity,
     };
   }
+}
+
+/**
+ * The announce of (prefix, pathId) among out[from...], if any. A linear scan: an update
+ * holds few prefixes per family, and no key string or map is built per prefix.
+ */
+function findAnnounce(out: RouteEvent[], from: number, prefix: string, pathId: number | null): AnnounceEvent | null {
+  for (let i = from; i < out.length; i++) {
+    const e = out[i] as AnnounceEvent;
+    if (e.prefix === prefix && e.pathId === pathId) return e;
+  }
+  return null;
+}
+
+function announcesByKey(out: RouteEvent[], from: number): Map<string, AnnounceEvent> {
+  const m = new Map<string, AnnounceEvent>();
+  for (let i = from; i < out.length; i++) {
+    const e = out[i] as AnnounceEvent;
+    m.set(e.pathId === null ? e.prefix : `${e.prefix}#${e.pathId}`, e);
+  }
+  return m;
+}
+
+/** Does an update's extended-community or aigp attribute hold an integer beyond 2^53 (rounded by JSON.parse)? */
+function mayBeInexact(msg: unknown): boolean {
+  if (!isObject(msg)) return false;
+  const neighbor = msg['neighbor'];
+  const message = isObject(neighbor) ? neighbor['message'] : undefined;
+  const update = isObject(message) ? message['update'] : undefined;
+  const attr = isObject(update) ? update['attribute'] : undefined;
+  if (!isObject(attr)) return false;
+  return holdsInexactNumbers(attr['extended-community']) || holdsInexactNumbers(attr['aigp']);
 }
 
 /** ExaBGP "direction": "send"/"out" is what ExaBGP advertised to the peer (Adj-RIB-Out). */
