@@ -33,6 +33,7 @@ import { RetentionJob } from './storage/retention.js';
 import { Cluster } from './cluster/wiring.js';
 import { createNotifierSet, toNotifiable } from './notify/index.js';
 import { registerClusterRoutes } from './cluster/routes.js';
+import { TargetCatalog } from './cluster/target-catalog.js';
 import { AutoTargetService } from './autotargets/service.js';
 import { pingOnce } from './probe/ping.js';
 import { registerAutoTargetRoutes } from './http/routes/auto-targets.js';
@@ -62,6 +63,8 @@ export class App {
   readonly bmp: BmpStation | null;
   readonly exabgp: ExabgpFeed | null;
   readonly prober: ProbeService | null;
+  /** Every vantage's targets (this prober's published, the others' read) for the API and the overview. */
+  readonly targetCatalog: TargetCatalog;
   readonly correlator: CorrelatorService | null;
   /** Targets chosen from BGP and traffic data (needs a local prober). */
   readonly autoTargets: AutoTargetService | null;
@@ -171,7 +174,16 @@ export class App {
           clock,
         })
       : null;
-    if (this.prober && roles.ui) registerTargetRoutes(this.http.server, { prober: this.prober, storage: this.storage });
+    const prober = this.prober;
+    this.targetCatalog = new TargetCatalog({
+      vantage: config.instance.name,
+      repo: this.storage.targetCatalog,
+      local: prober ? () => prober.list() : null,
+      clock,
+      log: componentLogger(this.log, 'targets'),
+    });
+    this.telemetry.registerHealth('targetCatalog', () => this.targetCatalog.health());
+    if (roles.ui) registerTargetRoutes(this.http.server, { prober, directory: this.targetCatalog, storage: this.storage });
     if (!this.prober) this.telemetry.registerHealth('prober', () => ({ status: 'disabled' }));
 
     const auto = config.autoTargets;
@@ -230,7 +242,7 @@ export class App {
       latency.attach(this.bus, 'overview');
       const troubles = new TroubleMemory(this.storage, clock);
       troubles.attach(this.bus, 'overview');
-      registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.prober?.list() ?? [], clock, latency, troubles });
+      registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.targetCatalog.list(), clock, latency, troubles });
     }
     if (roles.ui) registerStatic(this.http.server, { log: componentLogger(this.log, 'http') });
     if (roles.ui) registerOpenApi(this.http.server, { title: 'SmokeTrace', version: this.version });
@@ -251,6 +263,8 @@ export class App {
       serviceOf('ingest', () => {}, () => this.pipeline.stop()),
       ...(this.correlator ? [...this.cluster.gateServices(), this.correlator] : []),
       ...(this.prober ? [this.prober] : []),
+      // After the prober, whose loaded targets it publishes.
+      this.targetCatalog,
       ...(this.autoTargets ? [this.autoTargets] : []),
       // After automatic targets, so they hear a watched file's first snapshot.
       ...(this.flows ? [this.flows] : []),

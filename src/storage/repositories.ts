@@ -180,6 +180,22 @@ export interface FlowSnapshotRepository {
   get(source: string): Promise<FlowTalkers | null>;
 }
 
+/** One target as a vantage published it (src/cluster/target-catalog.ts). */
+export interface TargetCatalogEntry {
+  vantage: string;
+  target: Target;
+  /** ISO time of the publication that last carried it. */
+  publishedAt: string;
+}
+
+/** What each vantage probes, for daemons that list targets they do not probe themselves. Direct writes. */
+export interface TargetCatalogRepository {
+  /** Replaces the vantage's whole set (targets it no longer lists are removed). */
+  publish(vantage: string, targets: readonly Target[], at: Date): Promise<void>;
+  /** Every vantage's entries, by vantage then target id. */
+  list(): Promise<TargetCatalogEntry[]>;
+}
+
 export interface MetaRepository {
   get<T = unknown>(key: string): Promise<T | null>;
   set(key: string, value: unknown): Promise<void>;
@@ -195,6 +211,7 @@ export interface Storage {
   readonly autoTargetMarks: AutoTargetMarkRepository;
   readonly pathMtu: PathMtuRepository;
   readonly flowSnapshots: FlowSnapshotRepository;
+  readonly targetCatalog: TargetCatalogRepository;
   isAvailable(): boolean;
   health(): ComponentHealth;
   /** Waits until everything buffered so far is written (or the database is found away). */

@@ -8,7 +8,7 @@ import { PeerRegistry } from '../../src/ingest/peers.js';
 describe('OpenAPI description', () => {
   const server = Hapi.server();
   registerBgpRoutes(server, { peers: new PeerRegistry(), storage: {} as never, routeCount: () => 0 });
-  registerTargetRoutes(server, { prober: {} as never, storage: {} as never });
+  registerTargetRoutes(server, { prober: {} as never, directory: {} as never, storage: {} as never });
   registerOpenApi(server, { title: 'SmokeTrace', version: '9.9.9' });
 
   it('describes every /api route with the parameters its zod schemas validate', async () => {

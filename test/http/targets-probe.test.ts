@@ -17,6 +17,7 @@ import type { SmokeTraceEvents } from '../../src/core/events.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Telemetry } from '../../src/core/telemetry.js';
 import { registerTargetRoutes } from '../../src/http/routes/targets.js';
+import { TargetCatalog } from '../../src/cluster/target-catalog.js';
 import type { LookupFn } from '../../src/probe/resolve.js';
 import { ProbeService } from '../../src/probe/service.js';
 import type { PathObservation } from '../../src/probe/types.js';
@@ -77,7 +78,9 @@ describe('POST /api/targets/{id}/probe returns the annotated observation', () =>
     });
     await prober.start();
     server = Hapi.server();
-    registerTargetRoutes(server, { prober, storage: store });
+    // The directory over this prober alone (nothing published by other vantages in this database).
+    const directory = new TargetCatalog({ vantage: 'probe-test', repo: store.targetCatalog, local: () => prober.list(), clock: systemClock, log: silentLogger() });
+    registerTargetRoutes(server, { prober, directory, storage: store });
   }, 60_000);
 
   afterAll(async () => {

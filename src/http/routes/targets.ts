@@ -1,6 +1,7 @@
 import Boom from '@hapi/boom';
 import type { ResponseToolkit, Server } from '@hapi/hapi';
 import { z } from 'zod';
+import type { TargetDirectory } from '../../cluster/target-catalog.js';
 import { mtuSteps } from '../../correlate/mtu.js';
 import type { ProbeService, TargetChange } from '../../probe/service.js';
 import { targetSchema } from '../../probe/target.js';
@@ -22,22 +23,38 @@ function changeResponse(h: ResponseToolkit, r: TargetChange, okStatus: number) {
   throw boom;
 }
 
-/** /api/targets: list, add, change, remove, probe now, observations and the latest path. */
-export function registerTargetRoutes(server: Server, deps: { prober: ProbeService; storage: Storage }): void {
-  const { prober, storage } = deps;
+/**
+ * /api/targets: list, add, change, remove, probe now, observations and the latest path.
+ * The list is every vantage's (the target catalog); changes and probes go to this daemon's
+ * prober, for its own targets: a target probed only elsewhere is changed on its vantage.
+ */
+export function registerTargetRoutes(
+  server: Server,
+  deps: { prober: ProbeService | null; directory: TargetDirectory & { elsewhere(id: string): string[] }; storage: Storage },
+): void {
+  const { prober, directory, storage } = deps;
   const withId = { params: zod(idParams), failAction };
   const target = (id: string) => {
-    const t = prober.get(id);
+    const t = directory.get(id);
     if (!t) throw Boom.notFound(`no target "${id}"`);
     return t;
+  };
+  /** The local prober, for a change or a probe of `id` (absent: a new target); 409 when this daemon cannot. */
+  const proberFor = (id?: string): ProbeService => {
+    if (!prober) throw Boom.conflict('this daemon has no prober role (cluster.roles): add, change and probe targets on a daemon that probes');
+    if (id !== undefined && !prober.get(id)) {
+      const where = directory.elsewhere(id);
+      if (where.length > 0) throw Boom.conflict(`"${id}" is probed by vantage ${where.join(', ')}: change or probe it there`);
+    }
+    return prober;
   };
 
   server.route([
     {
       method: 'GET',
       path: '/api/targets',
-      options: { description: 'All targets (configuration and API)', tags: ['api', 'targets'] },
-      handler: () => ({ targets: prober.list() }),
+      options: { description: 'All targets (configuration, API and automatic) of every vantage, each with the vantages that probe it', tags: ['api', 'targets'] },
+      handler: () => ({ targets: directory.list() }),
     },
     {
       method: 'POST',
@@ -48,7 +65,7 @@ export function registerTargetRoutes(server: Server, deps: { prober: ProbeServic
         payload: { allow: 'application/json', maxBytes: 64 * 1024 },
         plugins: { openapi: { body: () => targetSchema } },
       },
-      handler: async (req, h) => changeResponse(h, await prober.put(req.payload), 201),
+      handler: async (req, h) => changeResponse(h, await proberFor().put(req.payload), 201),
     },
     {
       method: 'GET',
@@ -66,14 +83,14 @@ export function registerTargetRoutes(server: Server, deps: { prober: ProbeServic
         payload: { allow: 'application/json', maxBytes: 64 * 1024 },
         plugins: { openapi: { body: () => targetSchema } },
       },
-      handler: async (req, h) => changeResponse(h, await prober.put(req.payload, req.params.id as string), 200),
+      handler: async (req, h) => changeResponse(h, await proberFor(req.params.id as string).put(req.payload, req.params.id as string), 200),
     },
     {
       method: 'DELETE',
       path: '/api/targets/{id}',
       options: { description: 'Remove an API target', tags: ['api', 'targets'], validate: withId },
       handler: async (req, h) => {
-        changeResponse(h, await prober.remove(req.params.id as string), 200);
+        changeResponse(h, await proberFor(req.params.id as string).remove(req.params.id as string), 200);
         return h.response().code(204);
       },
     },
@@ -88,7 +105,7 @@ export function registerTargetRoutes(server: Server, deps: { prober: ProbeServic
       handler: async (req, h) => {
         const id = req.params.id as string;
         target(id);
-        const run = prober.runNow(id, 'api');
+        const run = proberFor(id).runNow(id, 'api');
         if ((req.query as z.infer<typeof probeQuery>).wait === 'false') {
           void run.catch(() => {});
           return h.response({ accepted: true, target: id }).code(202);
@@ -149,7 +166,7 @@ export function registerTargetRoutes(server: Server, deps: { prober: ProbeServic
           storage.pathMtu.latest(id),
           storage.pathMtu.forTarget(id, { ...(q.since ? { since: new Date(q.since) } : {}), ...(q.until ? { until: new Date(q.until) } : {}), limit: q.limit }),
         ]);
-        return { target: id, enabled: prober.pmtu !== null, latest, changes: mtuSteps(measurements), measurements };
+        return { target: id, enabled: prober !== null && prober.pmtu !== null, latest, changes: mtuSteps(measurements), measurements };
       },
     },
   ]);

@@ -15,6 +15,7 @@ import {
   type AlertRepository,
   type AutoTargetMarkRepository,
   type FlowSnapshotRepository,
+  type TargetCatalogRepository,
   type PathChangeRecord,
   type PathChangeRepository,
   type PathMtuRepository,
@@ -41,6 +42,7 @@ import { decodeDeep, decodeRouteDoc, encodeDeep, encodeRouteDoc } from './codec.
 import { AUTO_TARGET_MARKS, makeAutoTargetMarks } from './auto-target-marks.js';
 import { makePathMtu, PATH_MTU, PATH_MTU_INDEXES } from './path-mtu.js';
 import { FLOW_SNAPSHOTS, makeFlowSnapshots } from './flow-snapshots.js';
+import { makeTargetCatalog, TARGET_CATALOG, TARGET_CATALOG_INDEXES } from './target-catalog.js';
 
 export const COLLECTIONS = {
   routeEvents: 'route_events',
@@ -54,6 +56,7 @@ export const COLLECTIONS = {
 /** Created at every start; createIndexes is idempotent. No TTL indexes: retention is a periodic delete. */
 export const INDEXES: Record<string, IndexDescription[]> = {
   [PATH_MTU]: PATH_MTU_INDEXES,
+  [TARGET_CATALOG]: TARGET_CATALOG_INDEXES,
   [COLLECTIONS.routeEvents]: [
     { key: { prefix: 1, at: -1 }, name: 'prefix_at' },
     { key: { at: -1 }, name: 'at' },
@@ -130,6 +133,7 @@ export class MongoStore implements Storage, Service {
   readonly autoTargetMarks: AutoTargetMarkRepository;
   readonly pathMtu: PathMtuRepository;
   readonly flowSnapshots: FlowSnapshotRepository;
+  readonly targetCatalog: TargetCatalogRepository;
 
   constructor(private readonly deps: MongoStoreDeps) {
     const { config, log, clock } = deps;
@@ -150,6 +154,7 @@ export class MongoStore implements Storage, Service {
     this.pathMtu = makePathMtu({ insert: (c, d) => this.queue.insert(c, d), coll: () => this.readDb().collection(PATH_MTU), read: (fn) => this.read(fn) });
     this.autoTargetMarks = makeAutoTargetMarks(() => this.readDb().collection(AUTO_TARGET_MARKS), (fn) => this.read(fn));
     this.flowSnapshots = makeFlowSnapshots(() => this.readDb().collection(FLOW_SNAPSHOTS), (fn) => this.read(fn));
+    this.targetCatalog = makeTargetCatalog(() => this.readDb().collection(TARGET_CATALOG), (fn) => this.read(fn));
   }
 
   /** Masked URI, for logs and errors. */
