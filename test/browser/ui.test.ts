@@ -28,6 +28,8 @@ describe('the web UI in Chromium against a real daemon', () => {
   let bmpPort: number;
   let browser: Browser;
   let alertId: string;
+  /** The seeded path change's attribution, in words (the real attribute()). */
+  let attributionWhy: string;
 
   const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`)).json()) as T;
   const send = (method: string, path: string, body?: unknown) =>
@@ -169,6 +171,7 @@ describe('the web UI in Chromium against a real daemon', () => {
     expect(before.every((o) => o.status === 'ok' && o.reached)).toBe(true);
     const { alert, change } = await seedAlert(uri, { targetId: 'loopback', before, after, prefix: PREFIX, openedMinutesAgo: 30 });
     alertId = alert.id;
+    attributionWhy = (change.attribution as { why: string }).why;
     const ov = await getJson<{ rows: Array<{ id: string; pathChanges: number; worse: number; alerts: number; openAlerts: number; minutesInAlert: number; latency: Array<{ ms: number | null }> }> }>('/api/overview');
     const row = ov.rows.find((r) => r.id === 'loopback');
     expect(row).toMatchObject({ pathChanges: 1, alerts: 1, openAlerts: 1, worse: (change.verdict as { verdict: string }).verdict === 'worse' ? 1 : 0 });
@@ -304,6 +307,9 @@ describe('the web UI in Chromium against a real daemon', () => {
     expect(await page.locator('svg.path-diagram').count()).toBe(2);
     expect(await page.locator('.summary').textContent()).toBeTruthy();
     expect(await page.locator('text=10.99.1.0/24').count()).toBeGreaterThan(0);
+    // The attribution says why, in words, under "Likely responsible".
+    expect(attributionWhy).toBeTruthy();
+    expect(await page.locator('.card', { hasText: 'Likely responsible' }).textContent()).toContain(attributionWhy);
     const textHref = await page.getByRole('link', { name: 'Download evidence (text)' }).getAttribute('href');
     const txt = await fetch(`${base}${textHref!}`);
     expect(txt.status).toBe(200);

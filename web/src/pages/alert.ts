@@ -68,7 +68,7 @@ export async function alertPage(root: HTMLElement, id: string): Promise<void> {
   const pack = await api.get<EvidencePack>(`/api/alerts/${enc}/evidence`);
   const a = pack.alert;
   const verdict = (pack.pathChange?.verdict ?? null) as Verdict | null;
-  const attribution = pack.pathChange?.attribution as { asn: number | null; confidence: string; reasons: string[] } | undefined;
+  const attribution = pack.pathChange?.attribution as { asn: number | null; confidence: string; why?: string; own?: boolean; reasons: string[] } | undefined;
   root.append(
     h('h1', {}, `Alert: ${a.kind}`, ' ', h('span', { class: `badge ${a.state === 'resolved' ? 'ok' : 'bad'}` }, a.state), ' ', h('span', { class: `badge sev-${a.severity}` }, a.severity)),
     h('p', { class: 'summary' }, a.summary),
@@ -89,7 +89,7 @@ export async function alertPage(root: HTMLElement, id: string): Promise<void> {
       evidenceLink(enc, id, 'text', 'Download evidence (text)'),
     ),
   );
-  if (attribution) root.append(card('Likely responsible', h('p', {}, attribution.asn !== null ? `AS${attribution.asn}` : 'no AS singled out', ` (confidence ${attribution.confidence})`), attribution.reasons.length ? h('ul', {}, ...[...new Set(attribution.reasons)].map((r) => h('li', {}, r))) : null));
+  if (attribution) root.append(card('Likely responsible', h('p', {}, attribution.asn !== null ? `AS${attribution.asn}` : 'no AS singled out', attribution.own ? ' (your own network)' : '', ` (confidence ${attribution.confidence})`), attribution.why ? h('p', {}, attribution.why) : null, attribution.reasons.length ? h('ul', {}, ...[...new Set(attribution.reasons)].map((r) => h('li', {}, r))) : null));
   if (verdict?.numbers) root.append(card('Numbers', numbersTable(verdict)));
 
   const before = evidenceHops(verdict, 'oldPath') ?? (pack.observations.before.at(-1) ? diagramHops(pack.observations.before.at(-1)!) : null);
