@@ -11,6 +11,8 @@
  *    withdraw, the first AS of the withdrawn path that the replacement path (or
  *    the data plane's new path) lacks; for a path change, the first differing AS
  *    of the old path. A withdraw with nothing to compare names the peer AS (+2).
+ *    The same withdraw seen by several feeds (BMP pre- and post-policy of one
+ *    session, several collectors) counts once.
  *  - who decided a best-path change (decision.ts): where the old and new AS
  *    paths part, AS D left AS X for AS Y. D still receives X's old route (seen
  *    in D's Adj-RIB-In over BMP) and no longer uses it: D's own routing policy
@@ -252,19 +254,26 @@ function round1(x: number): number {
 
 function scoreRouting(changes: readonly PeerPathChange[], decided: readonly Decision[], dataPlaneAfter: readonly number[], s: Scores): BgpCause[] {
   const causes: BgpCause[] = [];
+  // One withdraw of a prefix by an AS counts once, however many feeds saw it (BMP pre- and
+  // post-policy of one session, several collectors), as one best-path change counts once.
+  const withdraws = new Map<string, { points: number; reason: string; cause: BgpCause; feeds: number }>();
   for (const c of changes) {
     if (!c.changed || !c.withdrawn) continue;
     const base = { prefix: c.prefix, peerAsn: c.peer.asn, peerAddress: c.peer.address, time: c.time, before: c.before, after: c.after };
     const replacement = changes.find((o) => o !== c && o.prefix === c.prefix && o.after !== null)?.after ?? null;
     const compareWith = replacement ?? (dataPlaneAfter.length > 0 ? dataPlaneAfter : null);
     const asn = c.before !== null && compareWith !== null ? firstDifferingAs(c.before, compareWith) : null;
-    if (asn !== null) {
-      s.add(asn, 3, `AS ${asn} withdrew ${c.prefix}: the path ${fmtPath(c.before)} from peer AS ${c.peer.asn} was withdrawn`, 'withdraw');
-      causes.push({ kind: 'withdraw', asn, ...base });
-    } else {
-      s.add(c.peer.asn, 2, `peer AS ${c.peer.asn} (${c.peer.address}) withdrew ${c.prefix}`, 'withdraw');
-      causes.push({ kind: 'withdraw', asn: c.peer.asn, ...base });
-    }
+    const w =
+      asn !== null
+        ? { key: `${c.prefix}|${asn}`, points: 3, reason: `AS ${asn} withdrew ${c.prefix}: the path ${fmtPath(c.before)} from peer AS ${c.peer.asn} was withdrawn`, cause: { kind: 'withdraw' as const, asn, ...base } }
+        : { key: `${c.prefix}|peer ${c.peer.asn}`, points: 2, reason: `peer AS ${c.peer.asn} (${c.peer.address}) withdrew ${c.prefix}`, cause: { kind: 'withdraw' as const, asn: c.peer.asn, ...base } };
+    const seen = withdraws.get(w.key);
+    if (seen !== undefined) seen.feeds++;
+    else withdraws.set(w.key, { ...w, feeds: 1 });
+  }
+  for (const w of withdraws.values()) {
+    s.add(w.cause.asn, w.points, `${w.reason}${w.feeds > 1 ? ` (seen by ${w.feeds} feeds)` : ''}`, 'withdraw');
+    causes.push(w.cause);
   }
   for (const d of decided) {
     const base = {

@@ -117,6 +117,31 @@ const cases: Case[] = [
     scores: [[65001, 8], [65003, 1], [65004, 1]],
   },
   {
+    // The lab under load (CI, load ~10): BGP converged in another order at start-up, so within the
+    // window r2 first sent r1 a link prefix by the long way and withdrew it when it took r1's own
+    // route; r1's BMP shows that one withdraw twice (pre- and post-policy). Counted twice it outscored
+    // r1's policy decision (6 to 5); it is one withdraw by AS 65002, and the flip is AS 65001's policy.
+    name: 'local policy change, and a link prefix withdrawn earlier by AS65002 seen pre- and post-policy at r1 (lab under load): the withdraw counts once, AS65001 high',
+    before: series(SHORT, 10, 0),
+    after: series(LONG, 10, 10),
+    events: [
+      ...flipSeenDownstream,
+      atR1(announce(r2AtR1, PREFIX, [65001, 65002], -60)),
+      atR1(announce({ ...r2AtR1, postPolicy: false }, PREFIX, [65001, 65002], -60)),
+      announce(lab, '10.99.13.0/24', [65001], -60),
+      atR1(announce(r2AtR1, '10.99.13.0/24', [65001, 65002, 65004, 65003], 8)),
+      atR1(announce({ ...r2AtR1, postPolicy: false }, '10.99.13.0/24', [65001, 65002, 65004, 65003], 8)),
+      atR1(withdraw(r2AtR1, '10.99.13.0/24', 8.5)),
+      atR1(withdraw({ ...r2AtR1, postPolicy: false }, '10.99.13.0/24', 8.5)),
+    ],
+    ignore: [65001],
+    asn: 65001,
+    confidence: 'high',
+    cause: { kind: 'policy', asn: 65001 },
+    decision: 'policy',
+    scores: [[65001, 5], [65002, 3], [65003, 1], [65004, 1]],
+  },
+  {
     name: 'the old route held at a router whose AS no feed reveals: policy still the likelier story, medium confidence',
     before: series(SHORT, 10, 0),
     after: series(LONG, 10, 10),
