@@ -65,8 +65,39 @@ function freezeAttributes(a: RouteAttributes): RibAttributes {
   return Object.freeze(out);
 }
 
+/** The attribute fields of an event, by reference (what the identity memo compares). */
+type Source = Omit<RouteAttributes, 'nextHopLinkLocal'>;
+
+const ARRAY_FIELDS = ['asPath', 'communities', 'largeCommunities', 'extCommunities', 'confedPath', 'clusterList', 'unknownAttributes'] as const;
+
+/** Are these the same values, by reference (arrays frozen when memoized, so equal references mean equal contents)? */
+function sameSource(m: Source, a: RouteAttributes): boolean {
+  return (
+    m.nextHop === a.nextHop &&
+    m.origin === a.origin &&
+    m.asPath === a.asPath &&
+    m.med === a.med &&
+    m.localPref === a.localPref &&
+    m.communities === a.communities &&
+    m.largeCommunities === a.largeCommunities &&
+    m.extCommunities === a.extCommunities &&
+    m.confedPath === a.confedPath &&
+    m.atomicAggregate === a.atomicAggregate &&
+    m.aggregator === a.aggregator &&
+    m.originatorId === a.originatorId &&
+    m.clusterList === a.clusterList &&
+    m.unknownAttributes === a.unknownAttributes
+  );
+}
+
 export class AttributeInterner {
   private readonly byKey = new Map<string, InternedAttributes>();
+  /**
+   * The decoders share one frozen set of attribute arrays among the routes of an attribute
+   * block (bgp/bgp/attribute-cache.ts): keyed by the frozen AS_PATH array, the last source
+   * fields and their entry, so most announces of a table skip building the text key.
+   */
+  private readonly memo = new WeakMap<object, { src: Source; entry: InternedAttributes }>();
 
   get size(): number {
     return this.byKey.size;
@@ -74,6 +105,11 @@ export class AttributeInterner {
 
   /** The shared entry for these attributes, its reference count incremented. */
   acquire(a: RouteAttributes): InternedAttributes {
+    const m = this.memo.get(a.asPath);
+    if (m !== undefined && m.entry.refs > 0 && sameSource(m.src, a)) {
+      m.entry.refs++;
+      return m.entry;
+    }
     const key = attributesKey(a);
     let entry = this.byKey.get(key);
     if (entry === undefined) {
@@ -81,6 +117,27 @@ export class AttributeInterner {
       this.byKey.set(key, entry);
     }
     entry.refs++;
+    if (ARRAY_FIELDS.every((f) => a[f] === undefined || Object.isFrozen(a[f])) && (a.aggregator == null || Object.isFrozen(a.aggregator))) {
+      this.memo.set(a.asPath, {
+        src: {
+          nextHop: a.nextHop,
+          origin: a.origin,
+          asPath: a.asPath,
+          med: a.med,
+          localPref: a.localPref,
+          communities: a.communities,
+          largeCommunities: a.largeCommunities,
+          extCommunities: a.extCommunities,
+          confedPath: a.confedPath,
+          atomicAggregate: a.atomicAggregate,
+          aggregator: a.aggregator,
+          originatorId: a.originatorId,
+          clusterList: a.clusterList,
+          unknownAttributes: a.unknownAttributes,
+        },
+        entry,
+      });
+    }
     return entry;
   }
 
