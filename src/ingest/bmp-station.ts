@@ -72,7 +72,6 @@ export class BmpStation implements Service {
   private readonly sessions = new Map<number, SessionState>();
   private readonly allowlist: Allowlist;
   private nextId = 1;
-  private paused = false;
   private totals = { connections: 0, refused: 0, messages: 0, bytes: 0, framingErrors: 0, decodeErrors: 0 };
 
   constructor(private readonly deps: BmpStationDeps) {
@@ -107,19 +106,10 @@ export class BmpStation implements Service {
     this.server = null;
   }
 
-  /** Back-pressure from storage: stop reading from routers (TCP holds the rest) until resumed. */
-  setPaused(paused: boolean): void {
-    if (paused === this.paused) return;
-    this.paused = paused;
-    for (const s of this.sessions.values()) (paused ? s.socket.pause() : s.socket.resume());
-    this.deps.log.warn({ paused, sessions: this.sessions.size }, paused ? 'bmp reading paused: storage behind' : 'bmp reading resumed');
-  }
-
   status(): Record<string, unknown> {
     return {
       listening: this.server?.listening ?? false,
       address: this.address(),
-      paused: this.paused,
       totals: { ...this.totals },
       sessions: [...this.sessions.values()].map((s) => ({
         router: s.router,
@@ -163,7 +153,6 @@ export class BmpStation implements Service {
     this.totals.connections++;
     this.deps.log.info({ router, remotePort: s.remotePort }, 'bmp session opened');
     if (this.deps.config.idleTimeoutSec > 0) socket.setTimeout(this.deps.config.idleTimeoutSec * 1000);
-    if (this.paused) socket.pause();
     socket.on('data', (chunk: Buffer) => this.onData(s, chunk));
     socket.on('timeout', () => {
       this.deps.telemetry.rejected(COMPONENT, 'idle_timeout');

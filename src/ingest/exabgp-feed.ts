@@ -73,11 +73,6 @@ export class ExabgpFeed implements Service {
     this.servers.push(server);
   }
 
-  /** Back-pressure from storage: stop reading until resumed. */
-  setPaused(paused: boolean): void {
-    for (const s of this.sockets) (paused ? s.pause() : s.resume());
-  }
-
   addresses(): string[] {
     return this.servers.map((s) => {
       const a = s.address();
