@@ -29,23 +29,54 @@ import {
 export type AttributesWithoutNextHop = Omit<RouteAttributes, 'nextHop'>;
 
 /** Named ExaBGP attributes we keep only as a type code (IANA BGP path attribute registry). */
-const UNINTERPRETED_CODES: Record<string, number> = {
-  pmsi: 22,
-  'tunnel-encapsulation': 23,
-  aigp: 26,
-  'bgp-ls': 29,
-  otc: 35,
-  'bgp-prefix-sid': 40,
-};
+const UNINTERPRETED_CODES = new Map<string, number>([
+  ['pmsi', 22],
+  ['tunnel-encapsulation', 23],
+  ['aigp', 26],
+  ['bgp-ls', 29],
+  ['otc', 35],
+  ['bgp-prefix-sid', 40],
+]);
 
 /** "attribute-0x27-0xE0": ExaBGP's name for an attribute it does not know (code 0x27, flags 0xE0). */
 const GENERIC_ATTRIBUTE = /^attribute-0x([0-9a-fA-F]{1,2})-0x[0-9a-fA-F]{1,2}$/;
 
+/**
+ * The empty list of absent communities: one frozen array shared by every route (as the BMP
+ * decoder shares its frozen attribute arrays), not a new array per update.
+ */
+const NONE = Object.freeze([]) as unknown as string[];
+const NO_PATH = Object.freeze([]) as unknown as AsPathElement[];
+
+/** A JSON number that is a non-negative integer (the common case of uintAt, without its `where`). */
+function isUint(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+/**
+ * "asn:value" texts of 16-bit community pairs, in a small direct-mapped cache (a feed repeats
+ * few communities; a miss costs one compare and the text it would have built anyway).
+ */
+const COMMUNITY_SLOTS = 4096;
+const slotHi = new Int32Array(COMMUNITY_SLOTS).fill(-1);
+const slotLo = new Int32Array(COMMUNITY_SLOTS).fill(-1);
+const slotText = new Array<string>(COMMUNITY_SLOTS).fill('');
+
+function communityText(hi: number, lo: number): string {
+  if (hi > 0xffff || lo > 0xffff) return `${hi}:${lo}`;
+  const slot = (hi * 31 + lo) & (COMMUNITY_SLOTS - 1);
+  if (slotHi[slot] === hi && slotLo[slot] === lo) return slotText[slot]!;
+  const text = `${hi}:${lo}`;
+  slotHi[slot] = hi;
+  slotLo[slot] = lo;
+  slotText[slot] = text;
+  return text;
+}
 
 export function readAttributes(attr: JsonObject): AttributesWithoutNextHop {
   const out: AttributesWithoutNextHop = {
     origin: readOrigin(attr['origin']),
-    asPath: [],
+    asPath: NO_PATH,
     med: optionalUint(attr['med'], 'attribute.med'),
     localPref: optionalUint(attr['local-preference'], 'attribute.local-preference'),
     communities: readCommunities(attr['community']),
@@ -62,7 +93,7 @@ export function readAttributes(attr: JsonObject): AttributesWithoutNextHop {
     );
   }
   const unknown = uninterpretedCodes(attr);
-  if (unknown.length > 0) out.unknownAttributes = unknown;
+  if (unknown !== null) out.unknownAttributes = unknown;
   return out;
 }
 
@@ -72,11 +103,26 @@ function readOrigin(v: unknown): Origin | null {
   throw shapeError('attribute.origin', '"igp", "egp" or "incomplete"');
 }
 
+/**
+ * A list of ASNs. The parsed JSON array itself when it holds plain numbers (the line's parse
+ * tree is ours: no copy), else a copy with the quoted long ones converted (or an error).
+ */
 function asnList(v: unknown, where: string): number[] {
   const list = arrayAt(v, where);
+  let i = 0;
+  while (i < list.length && isUint(list[i])) i++;
+  if (i === list.length) return list as number[];
   const out = new Array<number>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = uintAt(list[i], `${where}[${i}]`);
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    out[i] = isUint(a) ? a : uintAt(a, `${where}[${i}]`);
+  }
   return out;
+}
+
+/** An empty JSON array (ExaBGP 4.x prints "confederation-path": [] on every update). */
+function isEmptyArray(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 0;
 }
 
 function readAsPath(attr: JsonObject, out: AttributesWithoutNextHop): void {
@@ -88,11 +134,14 @@ function readAsPath(attr: JsonObject, out: AttributesWithoutNextHop): void {
   if (path !== undefined) out.asPath = asnList(path, 'attribute.as-path');
   if (attr['as-set'] !== undefined) {
     const set = asnList(attr['as-set'], 'attribute.as-set');
-    if (set.length > 0) out.asPath.push(set);
+    if (set.length > 0) out.asPath = [...out.asPath, set];
   }
+  const confedPath = attr['confederation-path'];
+  const confedSet = attr['confederation-set'];
+  if ((confedPath === undefined || isEmptyArray(confedPath)) && (confedSet === undefined || isEmptyArray(confedSet))) return;
   const confed: AsPathElement[] = [];
-  if (attr['confederation-path'] !== undefined) confed.push(...asnList(attr['confederation-path'], 'attribute.confederation-path'));
-  if (attr['confederation-set'] !== undefined) {
+  if (confedPath !== undefined) confed.push(...asnList(confedPath, 'attribute.confederation-path'));
+  if (confedSet !== undefined) {
     const set = asnList(attr['confederation-set'], 'attribute.confederation-set');
     if (set.length > 0) confed.push(set);
   }
@@ -102,6 +151,7 @@ function readAsPath(attr: JsonObject, out: AttributesWithoutNextHop): void {
 /** 5.x/6.x: {"0": {"element": "as-sequence", "value": [...]}, "1": ...} in segment order. */
 function readSegmentedAsPath(path: JsonObject, out: AttributesWithoutNextHop): void {
   const confed: AsPathElement[] = [];
+  out.asPath = [];
   const keys = Object.keys(path).sort((a, b) => Number(a) - Number(b));
   for (const key of keys) {
     const where = `attribute.as-path.${key}`;
@@ -130,19 +180,29 @@ function readSegmentedAsPath(path: JsonObject, out: AttributesWithoutNextHop): v
 }
 
 function readCommunities(v: unknown): string[] {
-  if (v === undefined) return [];
+  if (v === undefined) return NONE;
   const list = arrayAt(v, 'attribute.community');
-  return list.map((c, i) => {
+  if (list.length === 0) return NONE;
+  const out = new Array<string>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (Array.isArray(c) && c.length === 2 && isUint(c[0]) && isUint(c[1])) {
+      out[i] = communityText(c[0], c[1]);
+      continue;
+    }
     const where = `attribute.community[${i}]`;
-    if (typeof c === 'string') return c;
-    if (Array.isArray(c) && c.length === 2) return `${uintAt(c[0], where)}:${uintAt(c[1], where)}`;
-    const n = uintAt(c, where);
-    return `${Math.floor(n / 65536)}:${n % 65536}`;
-  });
+    if (typeof c === 'string') out[i] = c;
+    else if (Array.isArray(c) && c.length === 2) out[i] = `${uintAt(c[0], where)}:${uintAt(c[1], where)}`;
+    else {
+      const n = uintAt(c, where);
+      out[i] = communityText(Math.floor(n / 65536), n % 65536);
+    }
+  }
+  return out;
 }
 
 function readLargeCommunities(v: unknown): string[] {
-  if (v === undefined) return [];
+  if (v === undefined) return NONE;
   return arrayAt(v, 'attribute.large-community').map((c, i) => {
     const where = `attribute.large-community[${i}]`;
     if (typeof c === 'string') return c;
@@ -153,7 +213,7 @@ function readLargeCommunities(v: unknown): string[] {
 }
 
 function readExtCommunities(v: unknown): string[] {
-  if (v === undefined) return [];
+  if (v === undefined) return NONE;
   return arrayAt(v, 'attribute.extended-community').map((c, i) =>
     extendedCommunityText(c, `attribute.extended-community[${i}]`),
   );
@@ -172,17 +232,22 @@ function readAggregator(v: unknown): Aggregator | null {
   return { asn: Number(asn), address: text.slice(colon + 1) };
 }
 
-function uninterpretedCodes(attr: JsonObject): number[] {
-  const codes: number[] = [];
+/** Codes of the attributes kept only as a code, sorted; null when there are none (the common case). */
+function uninterpretedCodes(attr: JsonObject): number[] | null {
+  let codes: number[] | null = null;
   for (const key in attr) {
-    const named = UNINTERPRETED_CODES[key];
+    // Only keys starting with a, b, o, p or t can be one (the commonest attributes are skipped).
+    const c = key.charCodeAt(0);
+    if (c !== 97 && c !== 98 && c !== 111 && c !== 112 && c !== 116) continue;
+    if (key === 'origin' || key === 'as-path' || key === 'atomic-aggregate' || key === 'aggregator' || key === 'originator-id') continue;
+    const named = UNINTERPRETED_CODES.get(key);
     if (named !== undefined) {
-      codes.push(named);
+      (codes ??= []).push(named);
       continue;
     }
     if (key.charCodeAt(0) !== 97 /* a */ || !key.startsWith('attribute-')) continue;
     const m = GENERIC_ATTRIBUTE.exec(key);
-    if (m?.[1] !== undefined) codes.push(parseInt(m[1], 16));
+    if (m?.[1] !== undefined) (codes ??= []).push(parseInt(m[1], 16));
   }
-  return codes.sort((a, b) => a - b);
+  return codes === null ? null : codes.sort((a, b) => a - b);
 }

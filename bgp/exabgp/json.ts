@@ -76,6 +76,79 @@ function skipDigits(text: string, i: number): number {
   return i;
 }
 
+/**
+ * The value of the object key `key` in the JSON text, parsed with its long integers quoted
+ * (exact), or undefined when the key is not met exactly once as a key in the text (then the
+ * caller parses the whole text again). Used for the few lines holding 64-bit extended
+ * communities: re-parsing the one attribute is much cheaper than quoting and parsing the line.
+ * The caller checks the result against the first parse (see sameButExact).
+ */
+export function exactValueOfKey(text: string, key: string): unknown {
+  const needle = `"${key}"`;
+  const at = text.indexOf(needle);
+  if (at < 0 || text.indexOf(needle, at + needle.length) >= 0) return undefined;
+  // A key follows '{' or ',' (a quote after those is a string's start, never its inside).
+  let b = at - 1;
+  while (b >= 0 && isSpace(text.charCodeAt(b))) b--;
+  const before = text.charCodeAt(b);
+  if (before !== 123 /* { */ && before !== 44 /* , */) return undefined;
+  let i = at + needle.length;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 58 /* : */) return undefined;
+  const start = i + 1;
+  // The value ends at the first ',', '}' or ']' outside strings at depth 0.
+  let depth = 0;
+  for (i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = skipString(text, i + 1) - 1;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      depth++;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === 44 /* , */ && depth === 0) {
+      break;
+    }
+  }
+  try {
+    return parseJson(quoteLongIntegers(text.slice(start, i)));
+  } catch {
+    return undefined;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * True when `exact` (parsed with long integers quoted) is `rounded` (parsed plainly) but for
+ * integers JSON.parse rounded: the same structure, strings and numbers.
+ */
+export function sameButExact(exact: unknown, rounded: unknown): boolean {
+  if (typeof rounded === 'number') {
+    if (typeof exact === 'number') return exact === rounded;
+    return typeof exact === 'string' && /^-?\d{16,}$/.test(exact) && Number(exact) === rounded;
+  }
+  if (typeof rounded !== 'object' || rounded === null) return exact === rounded;
+  if (typeof exact !== 'object' || exact === null || Array.isArray(exact) !== Array.isArray(rounded)) return false;
+  if (Array.isArray(rounded)) {
+    const e = exact as unknown[];
+    if (e.length !== rounded.length) return false;
+    for (let k = 0; k < rounded.length; k++) if (!sameButExact(e[k], rounded[k])) return false;
+    return true;
+  }
+  const e = exact as Record<string, unknown>;
+  const r = rounded as Record<string, unknown>;
+  let n = 0;
+  for (const k in r) {
+    if (!Object.hasOwn(e, k) || !sameButExact(e[k], r[k])) return false;
+    n++;
+  }
+  return Object.keys(e).length === n;
+}
+
 /** Wraps long integer literals found outside JSON strings in double quotes. */
 export function quoteLongIntegers(text: string): string {
   let out = '';

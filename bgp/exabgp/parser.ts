@@ -32,10 +32,10 @@ import { announceEvent } from '../events.js';
 import { readAttributes, type AttributesWithoutNextHop } from './attributes.js';
 import { newCounters, type ExabgpCounters } from './counters.js';
 import { EXABGP_ERROR_CODES, ExabgpShapeError, type ExabgpErrorCode } from './errors.js';
-import { holdsInexactNumbers, parseJson, quoteLongIntegers } from './json.js';
-import { forEachNlri, isLinkLocal, readFamily } from './nlri.js';
+import { exactValueOfKey, holdsInexactNumbers, parseJson, quoteLongIntegers, sameButExact } from './json.js';
+import { checkPrefix, forEachNlri, isLinkLocal, readFamily, readNlri, readPathId, type Family } from './nlri.js';
 import { openAt, readOpen } from './open.js';
-import { isObject, objectAt, optionalUint, stringAt, type JsonObject } from './shape.js';
+import { isObject, objectAt, optionalUint, shapeError, stringAt, type JsonObject } from './shape.js';
 
 export interface ExabgpSession {
   receivedOpen: BgpOpenInfo | null;
@@ -52,6 +52,19 @@ interface LineContext {
   lineNo: number;
 }
 
+/** The announces of one family of one update, as they are read (see announceOne). */
+interface AnnounceGroup {
+  /** Index in `out` of the family's first announce. */
+  first: number;
+  /** (prefix, path id) -> announce, once the family holds more than 32 (else a linear scan). */
+  seen: Map<string, AnnounceEvent> | null;
+  family: Family;
+  nextHop: string | null;
+  attrs: AttributesWithoutNextHop;
+  peer: PeerRef;
+  time: string;
+}
+
 const SUPPORTED_MAJOR_VERSIONS = new Set(['3', '4', '5', '6']);
 const DOWN_NOTIFICATION = /notification (?:received|sent) \((\d+),(\d+)\)/;
 
@@ -61,6 +74,9 @@ export class ExabgpParser {
   private readonly peerCache = new Map<string, PeerRef>();
   /** The last neighbor's identity and PeerRef (consecutive lines are mostly from one peer). */
   private last: { address: string; asn: number; bgpId: string; adjRibOut: boolean; peer: PeerRef } | null = null;
+
+  /** The last "exabgp" version string found supported. */
+  private lastVersion = '';
 
   constructor(readonly router: string) {}
 
@@ -78,8 +94,8 @@ export class ExabgpParser {
     let msg: unknown;
     try {
       msg = parseJson(line);
-      // 64-bit values (extended communities, AIGP) must stay exact: parse again with them quoted.
-      if (mayBeInexact(msg)) msg = parseJson(quoteLongIntegers(line));
+      // 64-bit values (extended communities, AIGP) must stay exact: parse those values again quoted.
+      if (mayBeInexact(msg)) msg = exactAgain(msg as JsonObject, line);
     } catch (e) {
       return [this.error('EXABGP_BAD_JSON', lineNo, arrival.toISOString(), (e as Error).message)];
     }
@@ -94,8 +110,11 @@ export class ExabgpParser {
 
   private dispatch(msg: JsonObject, lineNo: number, arrival: Date): RouteEvent[] {
     const version = msg['exabgp'];
-    if (typeof version !== 'string' || !SUPPORTED_MAJOR_VERSIONS.has(version.slice(0, version.indexOf('.')))) {
-      throw new ExabgpShapeError('EXABGP_BAD_VERSION', `unsupported "exabgp" version ${JSON.stringify(version)}`);
+    if (version !== this.lastVersion) {
+      if (typeof version !== 'string' || !SUPPORTED_MAJOR_VERSIONS.has(version.slice(0, version.indexOf('.')))) {
+        throw new ExabgpShapeError('EXABGP_BAD_VERSION', `unsupported "exabgp" version ${JSON.stringify(version)}`);
+      }
+      this.lastVersion = version; // a feed's lines all carry one version: checked once
     }
     const type = stringAt(msg['type'], 'type');
     const ctx: LineContext = { time: messageTime(msg['time'], arrival), lineNo };
@@ -138,7 +157,8 @@ export class ExabgpParser {
     }
     if (message['update'] !== undefined) {
       const update = objectAt(message['update'], 'neighbor.message.update');
-      if (update['withdraw'] !== undefined) this.withdraws(objectAt(update['withdraw'], 'update.withdraw'), peer, ctx, out);
+      const withdraw = update['withdraw'];
+      if (withdraw !== undefined) this.withdraws(objectAt(withdraw, 'update.withdraw'), peer, ctx, out);
       if (update['announce'] !== undefined) {
         const attrs = readAttributes(update['attribute'] === undefined ? {} : objectAt(update['attribute'], 'update.attribute'));
         this.announces(objectAt(update['announce'], 'update.announce'), attrs, peer, ctx, out);
@@ -149,23 +169,44 @@ export class ExabgpParser {
 
   private withdraws(withdraw: JsonObject, peer: PeerRef, ctx: LineContext, out: RouteEvent[]): void {
     for (const familyName in withdraw) {
-      const { afi, safi } = readFamily(familyName);
-      this.counters.skippedNlri += forEachNlri(withdraw[familyName], { afi, safi }, `withdraw.${familyName}`, (prefix, pathId) => {
-        this.counters.withdraws++;
-        out.push({
-          type: 'withdraw',
-          source: 'exabgp',
-          time: ctx.time,
-          router: this.router,
-          peer,
-          afi,
-          safi,
-          prefix,
-          pathId,
-          cause: 'bgp',
-        });
-      });
+      const family = readFamily(familyName);
+      const list = withdraw[familyName];
+      if (!Array.isArray(list)) {
+        this.counters.skippedNlri += forEachNlri(list, family, `withdraw.${familyName}`, (prefix, pathId) =>
+          this.withdrawOne(peer, family, prefix, pathId, ctx, out),
+        );
+        continue;
+      }
+      // The common 4.x/5.x list, read in place: no callback, no intermediate objects.
+      for (let k = 0; k < list.length; k++) {
+        const entry: unknown = list[k];
+        const nlri = plainNlri(entry);
+        if (nlri !== null) {
+          checkPrefix(family.afi, nlri);
+          this.withdrawOne(peer, family, nlri, readPathId((entry as JsonObject)['path-information']), ctx, out);
+          continue;
+        }
+        const item = readNlri(entry, family);
+        if (item === null) this.counters.skippedNlri++;
+        else this.withdrawOne(peer, family, item.prefix, item.pathId, ctx, out);
+      }
     }
+  }
+
+  private withdrawOne(peer: PeerRef, family: Family, prefix: string, pathId: number | null, ctx: LineContext, out: RouteEvent[]): void {
+    this.counters.withdraws++;
+    out.push({
+      type: 'withdraw',
+      source: 'exabgp',
+      time: ctx.time,
+      router: this.router,
+      peer,
+      afi: family.afi,
+      safi: family.safi,
+      prefix,
+      pathId,
+      cause: 'bgp',
+    });
   }
 
   private announces(
@@ -177,30 +218,55 @@ export class ExabgpParser {
   ): void {
     for (const familyName in announce) {
       const family = readFamily(familyName);
-      const groups = objectAt(announce[familyName], `announce.${familyName}`);
+      const groups = announce[familyName];
+      if (!isObject(groups)) throw shapeError(`announce.${familyName}`, 'an object');
       // ExaBGP lists an IPv6 route once per next hop (global, then link-local), and sometimes
       // repeats an NLRI: one announce per (prefix, path id) per family, global next hop preferred.
-      const first = out.length;
-      let seen: Map<string, AnnounceEvent> | null = null;
+      const group: AnnounceGroup = { first: out.length, seen: null, family, nextHop: null, attrs, peer, time: ctx.time };
       for (const nextHopKey in groups) {
-        const nextHop = nextHopKey === 'no-nexthop' || nextHopKey === 'null' ? null : nextHopKey;
-        this.counters.skippedNlri += forEachNlri(groups[nextHopKey], family, `announce.${familyName}`, (prefix, pathId) => {
-          // Few prefixes: a linear scan, no key strings; many: a map (built once past 32).
-          if (seen === null && out.length - first > 32) seen = announcesByKey(out, first);
-          const key = seen === null ? '' : pathId === null ? prefix : `${prefix}#${pathId}`;
-          const earlier = seen === null ? findAnnounce(out, first, prefix, pathId) : (seen.get(key) ?? null);
-          if (earlier !== null) {
-            this.counters.duplicateNlri++;
-            if (isLinkLocal(earlier.nextHop) && !isLinkLocal(nextHop)) earlier.nextHop = nextHop;
-            return;
+        group.nextHop = nextHopKey === 'no-nexthop' || nextHopKey === 'null' ? null : nextHopKey;
+        const list = groups[nextHopKey];
+        if (!Array.isArray(list)) {
+          this.counters.skippedNlri += forEachNlri(list, family, `announce.${familyName}`, (prefix, pathId) =>
+            this.announceOne(group, prefix, pathId, out, true),
+          );
+          continue;
+        }
+        // The common 4.x/5.x list, read in place: no callback, no intermediate objects.
+        for (let k = 0; k < list.length; k++) {
+          const entry: unknown = list[k];
+          const nlri = plainNlri(entry);
+          if (nlri !== null) {
+            // Checked in announceOne unless it repeats a prefix already checked (IPv6 routes
+            // are listed under two next hops).
+            this.announceOne(group, nlri, readPathId((entry as JsonObject)['path-information']), out, false);
+            continue;
           }
-          this.counters.announces++;
-          const event = announceEvent('exabgp', this.router, ctx.time, peer, family.afi, family.safi, prefix, pathId, nextHop, null, attrs);
-          out.push(event);
-          seen?.set(key, event);
-        });
+          const item = readNlri(entry, family);
+          if (item === null) this.counters.skippedNlri++;
+          else this.announceOne(group, item.prefix, item.pathId, out, true);
+        }
       }
     }
+  }
+
+  /** `checked`: the prefix text was checked already (else it is checked here unless a repeat). */
+  private announceOne(g: AnnounceGroup, prefix: string, pathId: number | null, out: RouteEvent[], checked: boolean): void {
+    // Few prefixes: a linear scan, no key strings; many: a map (built once past 32).
+    if (g.seen === null && out.length - g.first > 32) g.seen = announcesByKey(out, g.first);
+    const key = g.seen === null ? '' : pathId === null ? prefix : `${prefix}#${pathId}`;
+    const earlier = g.seen === null ? findAnnounce(out, g.first, prefix, pathId) : (g.seen.get(key) ?? null);
+    if (earlier !== null) {
+      this.counters.duplicateNlri++;
+      if (isLinkLocal(earlier.nextHop) && !isLinkLocal(g.nextHop)) earlier.nextHop = g.nextHop;
+      return;
+    }
+    if (!checked) checkPrefix(g.family.afi, prefix);
+    this.counters.announces++;
+    const f = g.family;
+    const event = announceEvent('exabgp', this.router, g.time, g.peer, f.afi, f.safi, prefix, pathId, g.nextHop, null, g.attrs);
+    out.push(event);
+    g.seen?.set(key, event);
   }
 
   // ---------------------------------------------------------------- sessions
@@ -336,6 +402,13 @@ export class ExabgpParser {
   }
 }
 
+/** The "nlri" text of the common entry { "nlri": "<prefix>", "path-information"?: ... } (no "rd"), else null. */
+function plainNlri(entry: unknown): string | null {
+  if (!isObject(entry)) return null;
+  const nlri = entry['nlri'];
+  return typeof nlri === 'string' && entry['rd'] === undefined ? nlri : null;
+}
+
 /**
  * The announce of (prefix, pathId) among out[from...], if any. A linear scan: an update
  * holds few prefixes per family, and no key string or map is built per prefix.
@@ -357,15 +430,40 @@ function announcesByKey(out: RouteEvent[], from: number): Map<string, AnnounceEv
   return m;
 }
 
-/** Does an update's extended-community or aigp attribute hold an integer beyond 2^53 (rounded by JSON.parse)? */
-function mayBeInexact(msg: unknown): boolean {
-  if (!isObject(msg)) return false;
+/** An update's attribute object, if the message has one. */
+function updateAttributes(msg: unknown): JsonObject | null {
+  if (!isObject(msg)) return null;
   const neighbor = msg['neighbor'];
   const message = isObject(neighbor) ? neighbor['message'] : undefined;
   const update = isObject(message) ? message['update'] : undefined;
   const attr = isObject(update) ? update['attribute'] : undefined;
-  if (!isObject(attr)) return false;
+  return isObject(attr) ? attr : null;
+}
+
+const EXACT_KEYS = ['extended-community', 'aigp'] as const;
+
+/** Does an update's extended-community or aigp attribute hold an integer beyond 2^53 (rounded by JSON.parse)? */
+function mayBeInexact(msg: unknown): boolean {
+  const attr = updateAttributes(msg);
+  if (attr === null) return false;
   return holdsInexactNumbers(attr['extended-community']) || holdsInexactNumbers(attr['aigp']);
+}
+
+/**
+ * The message with its rounded 64-bit attribute values replaced by exact ones: the attribute's
+ * own text parsed again with long integers quoted, or, when that text cannot be singled out
+ * unambiguously, the whole line parsed again that way.
+ */
+function exactAgain(msg: JsonObject, line: string): unknown {
+  const attr = updateAttributes(msg)!;
+  for (const key of EXACT_KEYS) {
+    const rounded = attr[key];
+    if (!holdsInexactNumbers(rounded)) continue;
+    const exact = exactValueOfKey(line, key);
+    if (exact === undefined || !sameButExact(exact, rounded)) return parseJson(quoteLongIntegers(line));
+    attr[key] = exact;
+  }
+  return msg;
 }
 
 /** ExaBGP "direction": "send"/"out" is what ExaBGP advertised to the peer (Adj-RIB-Out). */
@@ -379,6 +477,8 @@ function safeIso(d: Date): string {
 
 let cachedSecond = -1;
 let cachedSecondText = '';
+let cachedMinute = -1;
+let cachedMinuteText = '';
 
 /**
  * The message's own epoch seconds when plausible (ExaBGP's qa data uses 0), else the arrival
@@ -389,12 +489,23 @@ function messageTime(t: unknown, arrival: Date): string {
   const ms = Math.floor(t * 1000);
   const second = Math.floor(ms / 1000);
   if (second !== cachedSecond) {
+    // A new second mostly falls in the same minute: "YYYY-MM-DDTHH:MM:" is cached too.
+    const minute = Math.floor(second / 60);
+    if (minute !== cachedMinute) {
+      cachedMinute = minute;
+      cachedMinuteText = new Date(minute * 60_000).toISOString().slice(0, 17);
+    }
     cachedSecond = second;
-    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+    cachedSecondText = cachedMinuteText + SECONDS[second - minute * 60]!;
   }
-  const frac = ms - second * 1000;
-  return `${cachedSecondText}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+  return cachedSecondText + MILLIS[ms - second * 1000]!;
 }
+
+/** "00" ... "59". */
+const SECONDS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+/** ".000Z" ... ".999Z". */
+const MILLIS = Array.from({ length: 1000 }, (_, i) => `.${String(i).padStart(3, '0')}Z`);
 
 /** "peer reset, message (notification received (6,2)) error(...)" -> { code 6, subcode 2 }. */
 function notificationOf(
