@@ -266,6 +266,33 @@ export function step(
   return { state: { tracks: { ...state.tracks, [key]: result.track } }, actions: result.actions };
 }
 
+/**
+ * The alert states of a correlator resumed from its stored open alerts (after a restart): each
+ * continues as the current alert of its track (same id: updated, then resolved, never opened
+ * twice), taken as notified when it was opened and last notified when it was last updated.
+ */
+export function resumeAlerts(open: readonly Alert[]): Map<string, AlertState> {
+  const byTarget = new Map<string, Record<string, AlertTrack>>();
+  for (const a of open) {
+    if (a.state === 'resolved') continue;
+    const tracks = byTarget.get(a.targetId) ?? {};
+    tracks[alertKey(a.targetId, a.kind, a.scope)] = {
+      targetId: a.targetId,
+      kind: a.kind,
+      scope: a.scope,
+      pendingSince: null,
+      cleanSince: null,
+      current: a,
+      opens: [Date.parse(a.openedAt)],
+      lastNotifiedAt: Date.parse(a.updatedAt),
+      currentNotified: true,
+      flapping: a.flapping,
+    };
+    byTarget.set(a.targetId, tracks);
+  }
+  return new Map([...byTarget].map(([target, tracks]) => [target, { tracks }]));
+}
+
 /** Open alerts (for the API and the UI). */
 export function openAlerts(state: AlertState): Alert[] {
   return Object.values(state.tracks).flatMap((t) => (t.current === null ? [] : [t.current]));

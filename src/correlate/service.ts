@@ -10,7 +10,7 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { PathObservation } from '../probe/types.js';
 import type { PathChangeRecord, Storage, StoredAlert } from '../storage/repositories.js';
-import { defaultAlertId, EMPTY_ALERT_STATE, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
+import { defaultAlertId, EMPTY_ALERT_STATE, resumeAlerts, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
 import { emptyChangeState } from './change.js';
 import type { RateLimitedHop } from './hops.js';
 import type { Verdict } from './judge.js';
@@ -75,6 +75,9 @@ export interface RateLimitNote {
   hops: RateLimitedHop[];
   endToEnd: { lossPct: number; sent: number; judged: boolean };
 }
+
+/** Open alerts read back at start (a bound: a correlator with more open alerts resumes the newest). */
+const MAX_RESUMED_ALERTS = 10_000;
 const RATE_LIMIT_NOTES = 200;
 
 /** Alerts about the path itself: a new confirmed change decides them afresh. */
@@ -115,7 +118,7 @@ export class CorrelatorService implements Service {
   private bufferHead = 0;
   private readonly lastBurst = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
+  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, alertsResumed: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
   /** Per target, the latest judgement that found hop loss not carried on (ICMP rate limiting), newest last; bounded. */
   private readonly rateLimited = new Map<string, RateLimitNote>();
 
@@ -126,6 +129,7 @@ export class CorrelatorService implements Service {
   }
 
   async start(): Promise<void> {
+    await this.resumeOpenAlerts();
     this.deps.bus.on('observation', 'correlator', (o) => this.onObservation(o));
     this.deps.bus.on('route.change', 'correlator', (c) => this.onRouteChange(c));
     this.deps.bus.on('path.mtu', 'correlator', (m) => this.onPathMtu(m));
@@ -133,6 +137,26 @@ export class CorrelatorService implements Service {
       status: 'up',
       details: { ...this.counters, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead, rateLimited: Object.fromEntries(this.rateLimited) },
     }));
+  }
+
+  /**
+   * This vantage's alerts still open in storage continue where they were (a restart or an
+   * upgrade must not leave them open forever nor open a duplicate beside them). The baselines
+   * are learned again from new observations; an alert whose condition is not seen again
+   * resolves after the clear time as usual.
+   */
+  private async resumeOpenAlerts(): Promise<void> {
+    if (!this.deps.storage.isAvailable()) return;
+    try {
+      const stored = await this.deps.storage.alerts.list({ state: 'open', limit: MAX_RESUMED_ALERTS });
+      const mine = stored.filter((a) => a.vantage === this.deps.vantage);
+      for (const a of mine) if (typeof a.targetName === 'string') this.names.set(a.targetId, a.targetName);
+      for (const [target, state] of resumeAlerts(mine as unknown as Alert[])) this.alerts.set(target, state);
+      this.counters.alertsResumed = mine.length;
+      if (mine.length > 0) this.deps.log.info({ alerts: mine.length }, 'open alerts resumed from storage');
+    } catch (err) {
+      this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'open alerts could not be read: not resumed');
+    }
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EMPTY_ALERT_STATE,
   openAlerts,
+  resumeAlerts,
   step,
   type AlertAction,
   type AlertSeverity,
@@ -147,6 +148,23 @@ describe('alert state machine', () => {
       ['open blog/loss/e2e/60000', 'notify blog/loss/e2e/60000'],
       ['update shop/loss/e2e/60000'],
     ]);
+  });
+
+  it('resumes stored open alerts: the same alert is updated and resolved (with its notification), never opened again', () => {
+    const p = mergePolicy(DEFAULT_POLICY, quick);
+    const opened = step(EMPTY_ALERT_STATE, { targetId: 'shop', kind: 'loss', active: true, summary: 'before' }, T0, p).actions[0]!.alert;
+    const resolvedElsewhere = { ...opened, id: 'old', kind: 'latency' as const, state: 'resolved' as const };
+    const resumed = resumeAlerts([opened, resolvedElsewhere]);
+    expect([...resumed.keys()]).toEqual(['shop']);
+    let state = resumed.get('shop')!;
+    expect(openAlerts(state).map((a) => a.id)).toEqual([opened.id]);
+    const log: string[] = [];
+    for (const [minute, active] of [[10, true], [11, false]] as const) {
+      const r = step(state, { targetId: 'shop', kind: 'loss', active, summary: `tick ${minute}` }, T0 + minute * MIN, p);
+      state = r.state;
+      log.push(...r.actions.map((a) => `${a.kind} ${a.alert.state} ${a.alert.id}`));
+    }
+    expect(log).toEqual([`update updated ${opened.id}`, `resolve resolved ${opened.id}`, `notify resolved ${opened.id}`]);
   });
 
   it('never mutates the state it is given', () => {

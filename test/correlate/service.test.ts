@@ -126,4 +126,36 @@ describe('CorrelatorService on real storage', () => {
     const w = alertsSeen.find((a) => a.kind === 'route_withdrawn' && a.action === 'open');
     expect(w?.summary).toMatch(/withdrew 10\.99\.100\.0\/24, the route to shop\.example; no other peer announces it/);
   });
+
+  it('a restarted correlator resumes its vantage\'s open alerts: the same alert resolves, none is opened twice', async () => {
+    await store.flush();
+    const stored = (await store.alerts.list({ state: 'open' })).filter((a) => a.vantage === 'lab');
+    const withdrawn = stored.find((a) => a.kind === 'route_withdrawn');
+    expect(withdrawn).toBeDefined();
+    await correlator.stop();
+    const config = parseConfig({ correlation: { burst: { probes: 1 } } }, 'test', {});
+    // Another vantage's correlator on the same store leaves them alone.
+    const other = new CorrelatorService({ config: config.correlation, vantage: 'elsewhere', storage: store, rib, bus: new EventBus<SmokeTraceEvents>(silentLogger()), telemetry: new Telemetry({ defaultMetrics: false }), log: silentLogger(), clock });
+    await other.start();
+    expect(other.counters.alertsResumed).toBe(0);
+    await other.stop();
+
+    correlator = new CorrelatorService({ config: config.correlation, vantage: 'lab', storage: store, rib, bus, telemetry: new Telemetry({ defaultMetrics: false }), log: silentLogger(), clock });
+    await correlator.start();
+    expect(correlator.counters.alertsResumed).toBe(stored.length);
+    expect(correlator.openAlerts().map((a) => a.id)).toContain(withdrawn!.id);
+
+    // The target is measured again (the new correlator learns it), the route comes back: the
+    // resumed alert resolves under its own id after the clear time.
+    const seen = alertsSeen.length;
+    observe(SHORT, 50);
+    at(50.5);
+    pipeline.ingest([announce(r1, '10.99.100.0/24', [65001, 65002], 50.5)]);
+    for (let m = 51; m <= 62; m += 1) observe(SHORT, m);
+    const after = alertsSeen.slice(seen);
+    expect(after).toContainEqual(expect.objectContaining({ kind: 'route_withdrawn', action: 'resolve' }));
+    expect(after.filter((a) => a.kind === 'route_withdrawn' && a.action === 'open')).toEqual([]);
+    await store.flush();
+    expect(await store.alerts.get(withdrawn!.id)).toMatchObject({ state: 'resolved', vantage: 'lab' });
+  });
 });
