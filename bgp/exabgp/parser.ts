@@ -34,6 +34,7 @@ import { newCounters, type ExabgpCounters } from './counters.js';
 import { EXABGP_ERROR_CODES, ExabgpShapeError, type ExabgpErrorCode } from './errors.js';
 import { exactValueOfKey, holdsInexactNumbers, parseJson, quoteLongIntegers, sameButExact } from './json.js';
 import { checkPrefix, forEachNlri, isLinkLocal, readFamily, readNlri, readPathId, type Family } from './nlri.js';
+import { LineTemplates, type LineTemplate, type TemplateSlots } from './line-template.js';
 import { openAt, readOpen } from './open.js';
 import { isObject, objectAt, optionalUint, shapeError, stringAt, type JsonObject } from './shape.js';
 
@@ -78,7 +79,17 @@ export class ExabgpParser {
   /** The last "exabgp" version string found supported. */
   private lastVersion = '';
 
-  constructor(readonly router: string) {}
+  /** The fixed text around time, counter and message of each session's updates (see line-template.ts). */
+  private readonly templates = new LineTemplates();
+
+  /** Lines read through a template (only their message parsed); for benchmarks and tests. */
+  templatedLines = 0;
+
+  /** `lineTemplates: false` parses every line whole (the reference the template path is tested against). */
+  constructor(
+    readonly router: string,
+    private readonly options: { lineTemplates?: boolean } = {},
+  ) {}
 
   /** The OPENs and state recorded for a peer address, if any. */
   session(peerAddress: string): Readonly<ExabgpSession> | undefined {
@@ -91,24 +102,63 @@ export class ExabgpParser {
       this.counters.empty++;
       return [];
     }
+    const templated = this.templates.size === 0 ? null : this.templates.match(line);
+    if (templated !== null) {
+      const events = this.templatedUpdate(templated.template, templated.slots, lineNo, arrival);
+      if (events !== null) {
+        this.templatedLines++;
+        return events;
+      }
+    }
     let msg: unknown;
     try {
       msg = parseJson(line);
       // 64-bit values (extended communities, AIGP) must stay exact: parse those values again quoted.
-      if (mayBeInexact(msg)) msg = exactAgain(msg as JsonObject, line);
+      if (mayBeInexact(updateAttributes(msg))) msg = exactAgain(msg as JsonObject, line);
     } catch (e) {
       return [this.error('EXABGP_BAD_JSON', lineNo, arrival.toISOString(), (e as Error).message)];
     }
     try {
-      return this.dispatch(objectAt(msg, 'message'), lineNo, arrival);
+      return this.dispatch(objectAt(msg, 'message'), lineNo, arrival, templated === null ? line : null);
     } catch (e) {
-      const time = safeIso(arrival);
-      if (e instanceof ExabgpShapeError) return [this.error(e.code, lineNo, time, e.message)];
-      return [this.error('EXABGP_INTERNAL', lineNo, time, e instanceof Error ? e.message : String(e))];
+      return [this.caught(e, lineNo, arrival)];
     }
   }
 
-  private dispatch(msg: JsonObject, lineNo: number, arrival: Date): RouteEvent[] {
+  /**
+   * A line cut like an earlier update of its session: only its message is parsed, and the rest
+   * is what dispatch and update do with the whole line's parse. Null when the ordinary path
+   * must read the line (a message that is not JSON as it stands, 64-bit values the message
+   * alone cannot make exact, a version not checked yet).
+   */
+  private templatedUpdate(t: LineTemplate, slots: TemplateSlots, lineNo: number, arrival: Date): RouteEvent[] | null {
+    if (t.sample['exabgp'] !== this.lastVersion || t.sample['type'] !== 'update') return null;
+    let message: unknown;
+    try {
+      message = JSON.parse(slots.messageText);
+    } catch {
+      return null;
+    }
+    const attr = messageAttributes(message);
+    if (mayBeInexact(attr) && (t.mentionsExactKeys || !exactAttributes(attr!, slots.messageText))) return null;
+    const ctx: LineContext = { time: messageTime(slots.time, arrival), lineNo };
+    this.counters.update++;
+    try {
+      const neighbor = t.sample['neighbor'] as JsonObject;
+      return this.updateMessage(objectAt(message, 'neighbor.message'), this.peerOf(neighbor), ctx);
+    } catch (e) {
+      return [this.caught(e, lineNo, arrival)];
+    }
+  }
+
+  private caught(e: unknown, lineNo: number, arrival: Date): ErrorEvent {
+    const time = safeIso(arrival);
+    if (e instanceof ExabgpShapeError) return this.error(e.code, lineNo, time, e.message);
+    return this.error('EXABGP_INTERNAL', lineNo, time, e instanceof Error ? e.message : String(e));
+  }
+
+  /** `line`: the line's text when its template may be learned (an update, fitting none yet). */
+  private dispatch(msg: JsonObject, lineNo: number, arrival: Date, line: string | null): RouteEvent[] {
     const version = msg['exabgp'];
     if (version !== this.lastVersion) {
       if (typeof version !== 'string' || !SUPPORTED_MAJOR_VERSIONS.has(version.slice(0, version.indexOf('.')))) {
@@ -121,6 +171,7 @@ export class ExabgpParser {
     switch (type) {
       case 'update':
         this.counters.update++;
+        if (line !== null && this.options.lineTemplates !== false) this.templates.learn(line, msg);
         return this.update(msg, ctx);
       case 'state':
         this.counters.state++;
@@ -147,7 +198,10 @@ export class ExabgpParser {
   private update(msg: JsonObject, ctx: LineContext): RouteEvent[] {
     const neighbor = objectAt(msg['neighbor'], 'neighbor');
     const peer = this.peerOf(neighbor);
-    const message = objectAt(neighbor['message'], 'neighbor.message');
+    return this.updateMessage(objectAt(neighbor['message'], 'neighbor.message'), peer, ctx);
+  }
+
+  private updateMessage(message: JsonObject, peer: PeerRef, ctx: LineContext): RouteEvent[] {
     const out: RouteEvent[] = [];
     if (message['eor'] !== undefined) {
       const eor = objectAt(message['eor'], 'neighbor.message.eor');
@@ -430,11 +484,15 @@ function announcesByKey(out: RouteEvent[], from: number): Map<string, AnnounceEv
   return m;
 }
 
-/** An update's attribute object, if the message has one. */
+/** An update's attribute object, if the line's parse has one. */
 function updateAttributes(msg: unknown): JsonObject | null {
   if (!isObject(msg)) return null;
   const neighbor = msg['neighbor'];
-  const message = isObject(neighbor) ? neighbor['message'] : undefined;
+  return messageAttributes(isObject(neighbor) ? neighbor['message'] : undefined);
+}
+
+/** The attribute object of a neighbor's "message", if it has one. */
+function messageAttributes(message: unknown): JsonObject | null {
   const update = isObject(message) ? message['update'] : undefined;
   const attr = isObject(update) ? update['attribute'] : undefined;
   return isObject(attr) ? attr : null;
@@ -443,10 +501,24 @@ function updateAttributes(msg: unknown): JsonObject | null {
 const EXACT_KEYS = ['extended-community', 'aigp'] as const;
 
 /** Does an update's extended-community or aigp attribute hold an integer beyond 2^53 (rounded by JSON.parse)? */
-function mayBeInexact(msg: unknown): boolean {
-  const attr = updateAttributes(msg);
+function mayBeInexact(attr: JsonObject | null): boolean {
   if (attr === null) return false;
   return holdsInexactNumbers(attr['extended-community']) || holdsInexactNumbers(attr['aigp']);
+}
+
+/**
+ * Replaces the rounded 64-bit values of `attr` with exact ones read again from `text` (the
+ * attribute's own text, see exactValueOfKey); false when that text cannot be singled out.
+ */
+function exactAttributes(attr: JsonObject, text: string): boolean {
+  for (const key of EXACT_KEYS) {
+    const rounded = attr[key];
+    if (!holdsInexactNumbers(rounded)) continue;
+    const exact = exactValueOfKey(text, key);
+    if (exact === undefined || !sameButExact(exact, rounded)) return false;
+    attr[key] = exact;
+  }
+  return true;
 }
 
 /**
@@ -455,15 +527,7 @@ function mayBeInexact(msg: unknown): boolean {
  * unambiguously, the whole line parsed again that way.
  */
 function exactAgain(msg: JsonObject, line: string): unknown {
-  const attr = updateAttributes(msg)!;
-  for (const key of EXACT_KEYS) {
-    const rounded = attr[key];
-    if (!holdsInexactNumbers(rounded)) continue;
-    const exact = exactValueOfKey(line, key);
-    if (exact === undefined || !sameButExact(exact, rounded)) return parseJson(quoteLongIntegers(line));
-    attr[key] = exact;
-  }
-  return msg;
+  return exactAttributes(updateAttributes(msg)!, line) ? msg : parseJson(quoteLongIntegers(line));
 }
 
 /** ExaBGP "direction": "send"/"out" is what ExaBGP advertised to the peer (Adj-RIB-Out). */
