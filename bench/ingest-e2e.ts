@@ -54,12 +54,21 @@ import { bareInsertLoop, benchUri, routeEventDocuments } from './storage-insert.
 
 const DATABASE = 'bench_e2e';
 const POLL_MS = 10;
+const SETTLE_MS = 10_000;
 
 const gc = (globalThis as { gc?: () => void }).gc;
-function memory(): { heap: number; rss: number } {
+interface Memory {
+  heap: number;
+  rss: number;
+  /** V8 heap committed (heapUsed plus pages V8 keeps). */
+  heapTotal?: number;
+  /** Memory outside the V8 heap owned by JS objects (Buffers...). */
+  external?: number;
+}
+function memory(): Memory {
   for (let i = 0; i < 3; i++) gc?.();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, rss: m.rss };
+  return { heap: m.heapUsed, rss: m.rss, heapTotal: m.heapTotal, external: m.external };
 }
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -155,8 +164,10 @@ interface RunResult {
   cpuToStored: number;
   atRib: { heap: number; rss: number };
   dropped: number;
-  before: { heap: number; rss: number };
-  after: { heap: number; rss: number };
+  before: Memory;
+  after: Memory;
+  /** After SETTLE_MS more with nothing to do (V8's memory reducer runs when allocation stops, as in the idle daemon). */
+  settled: Memory;
   routes: number;
 }
 
@@ -210,6 +221,8 @@ async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger,
   const cpuToStored = cpuSeconds();
   console.log(`    storage acknowledged every write ${((tStored - t0) / 1000).toFixed(1)} s after the first byte, cpu ${cpuToStored.toFixed(1)} s; counting the collection...`);
   const after = memory();
+  await sleep(SETTLE_MS);
+  const settled = memory();
   const count = await coll.countDocuments();
   ing.live.on = false;
   const r: RunResult = {
@@ -230,6 +243,7 @@ async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger,
     dropped: ing.store.queue.stats.dropped + ing.store.queue.stats.failed,
     before,
     after,
+    settled,
     routes: ing.rib.size,
   };
   if (count !== table.storedEvents) console.log(`  MISMATCH: ${count} documents stored, ${table.storedEvents} expected`);
@@ -255,6 +269,13 @@ function report(mode: string, r: RunResult, bare: number | null): void {
     `    memory${gc ? '' : ' (no --expose-gc: includes garbage)'}: heapUsed ${mb(r.before.heap)} -> ${mb(r.after.heap)} = ${perRoute(r.before.heap, r.after.heap)} bytes/route (target <= 300); ` +
       `rss ${mb(r.before.rss)} -> ${mb(r.after.rss)} = ${perRoute(r.before.rss, r.after.rss)} bytes/route; ` +
       `at RIB converged (backlog held, no GC): heapUsed ${mb(r.atRib.heap)}, rss ${mb(r.atRib.rss)}`,
+  );
+  const parts = (m: Memory) =>
+    `heapTotal ${mb(m.heapTotal ?? 0)} (V8 committed), external ${mb(m.external ?? 0)}, rest of rss ${mb(m.rss - (m.heapTotal ?? 0) - (m.external ?? 0))}`;
+  console.log(`    after: ${parts(r.after)}`);
+  console.log(
+    `    ${SETTLE_MS / 1000} s later, idle: heapUsed ${perRoute(r.before.heap, r.settled.heap)} bytes/route, ` +
+      `rss ${mb(r.settled.rss)} = ${perRoute(r.before.rss, r.settled.rss)} bytes/route; ${parts(r.settled)}`,
   );
 }
 

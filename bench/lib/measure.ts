@@ -77,11 +77,44 @@ export function repeat(runs: number, fn: () => number): RunSummary & { items: nu
   };
 }
 
-/** One line: "<label>: 1,234 <unit>/s wall (runs a, b, c), 2,345/s CPU; load 1 -> 2". */
+/**
+ * Runs each of `fns` once per round, `runs` rounds, alternating (a, b, a, b...), so that two
+ * things compared (a parser and JSON.parse alone) see the same moments of a shared machine.
+ * Returns one summary per function, as repeat() would.
+ */
+export function alternate(runs: number, fns: ReadonlyArray<() => number>): Array<RunSummary & { items: number }> {
+  const loadBefore = load();
+  const timings = fns.map((): Timing[] => []);
+  const items = fns.map(() => -1);
+  for (let i = 0; i < runs; i++) {
+    fns.forEach((fn, k) => {
+      const t = timed(fn);
+      if (items[k]! >= 0 && t.result !== items[k]) throw new Error(`run ${i + 1} processed ${t.result} items, run 1 ${items[k]}`);
+      items[k] = t.result;
+      timings[k]!.push({ wall: t.wall, cpu: t.cpu });
+    });
+  }
+  const loadAfter = load();
+  return fns.map((_, k) => ({
+    runs: timings[k]!,
+    items: items[k]!,
+    perWallSecond: median(timings[k]!.map((t) => items[k]! / t.wall)),
+    perCpuSecond: median(timings[k]!.map((t) => items[k]! / t.cpu)),
+    loadBefore,
+    loadAfter,
+  }));
+}
+
+/**
+ * One line: "<label>: median 1,234 <unit>/s wall (runs: a, b, c; best b), 2,345/s CPU; load 1 -> 2".
+ * The best run is the one least disturbed by the rest of a shared machine (runs of one process
+ * on the same input vary by up to half here).
+ */
 export function describe(label: string, unit: string, s: RunSummary & { items: number }): string {
-  const each = s.runs.map((t) => fmt(s.items / t.wall)).join(', ');
+  const rates = s.runs.map((t) => s.items / t.wall);
+  const each = rates.map(fmt).join(', ');
   return (
-    `${label}: median ${fmt(s.perWallSecond)} ${unit}/s wall (runs: ${each}), ${fmt(s.perCpuSecond)} ${unit}/CPU-s; ` +
+    `${label}: median ${fmt(s.perWallSecond)} ${unit}/s wall (runs: ${each}; best ${fmt(Math.max(...rates))}), ${fmt(s.perCpuSecond)} ${unit}/CPU-s; ` +
     `loadavg ${s.loadBefore} -> ${s.loadAfter}`
   );
 }
