@@ -13,7 +13,9 @@
  * per wall and per CPU second, with the load average (the machine is shared).
  * Target: >= 200,000 lines/s.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { ExabgpParser } from '../bgp/exabgp/index.js';
+import { LineSplitter } from '../src/ingest/line-splitter.js';
 import { prng } from './lib/gen-table.js';
 import { alternate, describe, fmt, intArg } from './lib/measure.js';
 
@@ -75,6 +77,11 @@ for (let i = 0; i < total; i++) {
   prefixes += l.prefixes;
 }
 const bytes = lines.reduce((s, l) => s + l.length, 0);
+/** The same lines as a socket delivers them: 64 KiB chunks of bytes. */
+const CHUNK = 64 * 1024;
+const stream = Buffer.from(lines.join('\n') + '\n');
+const chunks: Buffer[] = [];
+for (let off = 0; off < stream.length; off += CHUNK) chunks.push(stream.subarray(off, off + CHUNK));
 
 let expectedEvents = -1;
 let templated = 0;
@@ -92,6 +99,30 @@ function parseAll(): number {
   return lines.length;
 }
 
+/**
+ * The feed's path (src/ingest/exabgp-feed.ts): 64 KiB byte chunks decoded as the socket's utf8
+ * encoding does, split by its LineSplitter, each line parsed. Lines are then fresh in the
+ * cache, as in the daemon, where the in-memory pass above reads 120 MB of old strings.
+ */
+function feedAll(): number {
+  const parser = new ExabgpParser('bench');
+  const arrival = new Date();
+  const decoder = new StringDecoder('utf8');
+  let n = 0;
+  let events = 0;
+  const splitter = new LineSplitter(
+    1024 * 1024,
+    (line) => (events += parser.parseLine(line, ++n, arrival).length),
+    () => {
+      throw new Error('overlong line');
+    },
+  );
+  for (const chunk of chunks) splitter.push(decoder.write(chunk));
+  splitter.end();
+  if (events !== expectedEvents || parser.counters.errors !== 0) throw new Error(`feed pass gave ${events} events, ${parser.counters.errors} errors`);
+  return n;
+}
+
 /** Native JSON.parse alone over the same lines: the cost of parsing every line whole. */
 function jsonParseOnly(): number {
   let n = 0;
@@ -103,9 +134,15 @@ console.log(`exabgp-parse: ${fmt(total)} lines (${(bytes / total).toFixed(0)} B 
 parseAll(); // warm-up
 jsonParseOnly();
 console.log(`  ${fmt(expectedEvents)} events per pass; ${fmt(templated)} lines (${((templated / total) * 100).toFixed(1)}%) read through a line template (message parsed alone)`);
-// Alternated run by run, so that both see the same moments of the machine.
-const [parser, whole] = alternate(runs, [parseAll, jsonParseOnly]) as [ReturnType<typeof alternate>[0], ReturnType<typeof alternate>[0]];
+feedAll();
+// Alternated run by run, so that all see the same moments of the machine.
+const [parser, feed, whole] = alternate(runs, [parseAll, feedAll, jsonParseOnly]) as Array<ReturnType<typeof alternate>[0]> as [
+  ReturnType<typeof alternate>[0],
+  ReturnType<typeof alternate>[0],
+  ReturnType<typeof alternate>[0],
+];
 console.log(`  parser     ${describe(`${runs} runs`, 'lines', parser)}`);
+console.log(`  feed path  ${describe(`${runs} runs`, 'lines', feed)} (64 KiB chunks -> utf8 -> LineSplitter -> parser)`);
 console.log(`  JSON.parse ${describe(`${runs} runs`, 'lines', whole)}`);
 console.log(
   `  parser: ${fmt((parser.perWallSecond * bytes) / total / 1e6)} MB/s, ${fmt((parser.perWallSecond * prefixes) / total)} prefixes/s; ` +

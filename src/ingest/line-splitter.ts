@@ -27,7 +27,8 @@ export class LineSplitter {
       }
       let line = this.partial ? this.partial + piece : piece;
       this.partial = '';
-      if (line.endsWith('\r')) line = line.slice(0, -1);
+      // (charCodeAt rather than endsWith: several times cheaper per line in Node 20)
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       if (line.length > this.maxLineBytes) {
         this.onOverlong(line.length);
         continue;
