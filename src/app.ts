@@ -12,7 +12,7 @@ import { Telemetry } from './core/telemetry.js';
 import { packageVersion } from './core/version.js';
 import { ApiAuth } from './http/auth.js';
 import { LatencyMemory } from './http/latency-memory.js';
-import { TroubleMemory } from './http/trouble-memory.js';
+import { TroubleMemory, overviewPreload } from './http/trouble-memory.js';
 import { LiveChannel } from './http/live.js';
 import { registerBgpRoutes } from './http/routes/bgp.js';
 import { HttpService } from './http/server.js';
@@ -236,11 +236,12 @@ export class App {
     if (roles.ui) registerAlertRoutes(this.http.server, { storage: this.storage, clock });
     if (roles.ui) registerClusterRoutes(this.http.server, { storage: this.storage });
 
+    let troubles: TroubleMemory | null = null;
     if (roles.ui) {
       // Sparklines and counts from what the bus brings (relayed too), not from scans of storage per request.
       const latency = new LatencyMemory();
       latency.attach(this.bus, 'overview');
-      const troubles = new TroubleMemory(this.storage, clock);
+      troubles = new TroubleMemory(this.storage, clock);
       troubles.attach(this.bus, 'overview');
       registerOverviewRoutes(this.http.server, { storage: this.storage, targets: () => this.targetCatalog.list(), clock, latency, troubles });
     }
@@ -270,6 +271,8 @@ export class App {
       ...(this.flows ? [this.flows] : []),
       ...this.cluster.relayServices(),
       this.http,
+      // In the background: the overview's month of path changes and alerts, read before anyone asks.
+      ...(troubles ? [overviewPreload(troubles, componentLogger(this.log, 'overview'))] : []),
       serviceOf(
         'live',
         () => {

@@ -132,6 +132,31 @@ describe('GET /api/overview', () => {
     expect(counts((await get('', 'storage')).rows.find((r) => r.id === 't00002')!)).toEqual(['t00002', 0, 0, 0, 0, 0]);
   });
 
+  it('a preloaded memory answers the first request without reading storage again; a failed preload leaves it to that request', async () => {
+    let reads = 0;
+    let fail = true;
+    const counting = {
+      alerts: store.alerts,
+      pathChanges: Object.assign(Object.create(store.pathChanges) as typeof store.pathChanges, {
+        briefs: (q: Parameters<typeof store.pathChanges.briefs>[0]) => {
+          reads++;
+          return fail ? Promise.reject(new Error('database away')) : store.pathChanges.briefs(q);
+        },
+      }),
+    };
+    const memory = new TroubleMemory(counting, clock, 2 * 24 * 3600_000);
+    await expect(memory.preload()).rejects.toThrow('database away');
+    fail = false;
+    await memory.preload();
+    expect(reads).toBe(2);
+    const s = Hapi.server();
+    registerOverviewRoutes(s, { storage: store, targets: () => targets, clock, troubles: memory, cacheMs: 0 });
+    const r = await s.inject('/api/overview');
+    expect(r.statusCode).toBe(200);
+    expect((JSON.parse(r.payload) as { rows: TargetTrouble[] }).rows.map(counts)[0]).toEqual(['t00000', 2, 1, 2, 1, 60 + 1440]);
+    expect(reads).toBe(2);
+  });
+
   it('refuses a bad period with the field named', async () => {
     const r = await server.inject('/api/overview?since=yesterday');
     expect(r.statusCode).toBe(400);
