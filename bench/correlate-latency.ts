@@ -94,6 +94,8 @@ console.log(`RIB: ${app.rib.size} routes loaded in ${((performance.now() - t0) /
 const start = Date.now() - 3_600_000;
 const t1 = performance.now();
 for (let k = 0; k < 4; k++) for (let i = 0; i < targetCount; i++) app.bus.emit('observation', obs(i, false, start + k * 60_000));
+// Each target's first observation after the start waited for its stored runs (none here).
+await app.correlator?.idle();
 console.log(`baselines: ${targetCount} targets x 4 observations in ${((performance.now() - t1) / 1000).toFixed(1)} s; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
 
 // 3. Observation -> path-worse alert on Socket.IO, one target at a time.

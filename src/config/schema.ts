@@ -233,6 +233,12 @@ const correlationSchema = z.strictObject({
   ignoreAsns: z.array(z.number().int().min(0).max(4294967295)).default([]),
   /** ASN -> name, used in sentences ("AS 1299 (Arelion)"). */
   asNames: z.record(z.string().regex(/^\d+$/, 'an AS number'), z.string().max(100)).default({}),
+  /**
+   * After a start, a target's first observation waits for its stored runs of the baseline age
+   * (this vantage's, at most 60) to be replayed, so that a path that changed while the daemon
+   * was down is judged against the path before, not learned as the normal one.
+   */
+  resumeBaselines: z.boolean().default(true),
 });
 
 /**

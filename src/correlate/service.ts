@@ -78,6 +78,10 @@ export interface RateLimitNote {
 
 /** Open alerts read back at start (a bound: a correlator with more open alerts resumes the newest). */
 const MAX_RESUMED_ALERTS = 10_000;
+/** Stored runs replayed per target on its first observation after a start (the baseline keeps 20 by default). */
+const MAX_RESUMED_RUNS = 60;
+/** Live observations held per target while its stored runs are read; older ones beyond this are dropped (counted). */
+const MAX_HELD_WHILE_RESUMING = 50;
 const RATE_LIMIT_NOTES = 200;
 
 /** Alerts about the path itself: a new confirmed change decides them afresh. */
@@ -118,9 +122,15 @@ export class CorrelatorService implements Service {
   private bufferHead = 0;
   private readonly lastBurst = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, alertsResumed: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
+  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, alertsResumed: 0, baselinesResumed: 0, runsReplayed: 0, resumeFailures: 0, heldDropped: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
   /** Per target, the latest judgement that found hop loss not carried on (ICMP rate limiting), newest last; bounded. */
   private readonly rateLimited = new Map<string, RateLimitNote>();
+  /** Targets whose stored runs are being read: their live observations wait here, in order. */
+  private readonly resuming = new Map<string, PathObservation[]>();
+  /** Targets whose stored runs were read (or tried) since the start. */
+  private readonly resumeTried = new Set<string>();
+  private readonly resumeReads = new Set<Promise<void>>();
+  private stopped = false;
 
   private readonly alertId: AlertIdFactory;
 
@@ -160,10 +170,16 @@ export class CorrelatorService implements Service {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.deps.bus.off('correlator');
     this.deps.telemetry.unregisterHealth('correlator');
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+
+  /** Resolves once no target waits for its stored runs (the observations held meanwhile judged). */
+  async idle(): Promise<void> {
+    while (this.resumeReads.size > 0) await Promise.all([...this.resumeReads]);
   }
 
   policyFor(targetId: string): JudgePolicy {
@@ -184,6 +200,75 @@ export class CorrelatorService implements Service {
     }
     this.counters.observations++;
     const targetId = obs.targetId;
+    const held = this.resuming.get(targetId);
+    if (held) {
+      if (held.length >= MAX_HELD_WHILE_RESUMING) {
+        held.shift();
+        this.counters.heldDropped++;
+      }
+      held.push(obs);
+      return;
+    }
+    if (this.deps.config.resumeBaselines && !this.changes.has(targetId) && !this.resumeTried.has(targetId) && this.deps.storage.isAvailable()) {
+      this.resumeTried.add(targetId);
+      this.resuming.set(targetId, [obs]);
+      const read = this.resumeBaseline(obs).finally(() => {
+        this.resumeReads.delete(read);
+        const queued = this.resuming.get(targetId) ?? [];
+        this.resuming.delete(targetId);
+        if (!this.stopped) for (const o of queued) this.judge(o);
+      });
+      this.resumeReads.add(read);
+      return;
+    }
+    this.judge(obs);
+  }
+
+  /**
+   * The target's stored runs before `first` (this vantage's, within the baseline age, at most
+   * MAX_RESUMED_RUNS) replayed through change detection and the performance reference, their
+   * verdicts discarded (they were given before the restart): the state is what it was.
+   */
+  private async resumeBaseline(first: PathObservation): Promise<void> {
+    const targetId = first.targetId!;
+    try {
+      const policy = this.policyFor(targetId);
+      const firstMs = Date.parse(first.startedAt);
+      const stored = await this.deps.storage.observations.forTarget(targetId, {
+        since: new Date(firstMs - policy.baselineMaxAgeMs),
+        until: new Date(firstMs),
+        limit: MAX_RESUMED_RUNS + 1,
+      });
+      const earlier = stored
+        .filter((o) => o.id !== first.id && o.startedAt < first.startedAt && o.status !== 'failed' && o.vantage === this.deps.vantage)
+        .slice(0, MAX_RESUMED_RUNS)
+        .reverse();
+      if (earlier.length === 0 || this.changes.has(targetId)) return;
+      let state: AssessState = emptyChangeState(targetId);
+      for (const o of earlier) {
+        state = assess(state, o, {
+          policy,
+          nowMs: Date.parse(o.startedAt),
+          targetName: o.target.name,
+          targetPrefix: null,
+          ribRoutes: () => [],
+          routeEvents: [],
+          asNames: this.asNames(),
+          ignoreAsns: this.deps.config.ignoreAsns,
+        }).state;
+      }
+      this.changes.set(targetId, state);
+      this.counters.baselinesResumed++;
+      this.counters.runsReplayed += earlier.length;
+    } catch (err) {
+      this.counters.resumeFailures++;
+      this.deps.log.warn({ target: targetId, err: err instanceof Error ? err.message : String(err) }, 'stored runs could not be read: the baseline is learned again');
+    }
+  }
+
+  /** Change detection, the judge, path changes and alert signals for one observation of this vantage. */
+  private judge(obs: PathObservation): void {
+    const targetId = obs.targetId!;
     this.names.set(targetId, obs.target.name);
     this.targets.set(targetId, obs.target.address);
     const policy = this.policyFor(targetId);

@@ -38,14 +38,19 @@ export function clusterApp(name: string, uri: string, roles: string[], clock: Cl
   });
 }
 
-/** Emits observations as a vantage's prober would (stored, then on its bus), one per minute mark. */
+/**
+ * Emits observations as a vantage's prober would (stored, then on its bus), one per minute
+ * mark; resolves once the app's correlator has judged it (a target's first observation waits
+ * for its stored runs, correlation.resumeBaselines).
+ */
 export function observer(clock: ManualClock) {
   let n = 0;
-  return (app: App, vantage: string, hops: HopSpec[], minute: number): PathObservation => {
+  return async (app: App, vantage: string, hops: HopSpec[], minute: number): Promise<PathObservation> => {
     clock.set(T0 + minute * MIN);
     const obs: PathObservation = { ...observation(hops, { minute, id: (++n).toString(16).padStart(24, '0'), targetId: 'shop' }), vantage };
     app.storage.observations.append(obs);
     app.bus.emit('observation', obs);
+    await app.correlator?.idle();
     return obs;
   };
 }

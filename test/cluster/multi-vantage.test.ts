@@ -28,7 +28,7 @@ describe('several vantages on one MongoDB', () => {
   const sockets: Socket[] = [];
 
   const emit = observer(clock);
-  const observe = (vantage: 'fra' | 'nyc', hops: typeof SHORT, minute: number) => void emit(apps[vantage], vantage, hops, minute);
+  const observe = (vantage: 'fra' | 'nyc', hops: typeof SHORT, minute: number) => emit(apps[vantage], vantage, hops, minute);
 
   const connect = async (app: App, into: StoredAlert[]) => {
     const socket = ioClient(app.http.url(), { transports: ['websocket'], reconnection: false });
@@ -71,9 +71,9 @@ describe('several vantages on one MongoDB', () => {
   });
 
   it('one vantage alone: path_worse opens at fra, is relayed, and is not notified (quorum 2)', async () => {
-    for (let m = 1; m <= 5; m++) observe('fra', SHORT, m);
-    observe('fra', SLOW_LONG, 6.1);
-    observe('fra', SLOW_LONG, 7);
+    for (let m = 1; m <= 5; m++) await observe('fra', SHORT, m);
+    await observe('fra', SLOW_LONG, 6.1);
+    await observe('fra', SLOW_LONG, 7);
     expect(pathWorse(busAlerts.fra!, 'fra').map((a) => a.state)).toEqual(['open']);
     // The relay brings fra's alert to the others' buses with its vantage.
     await waitFor('fra alert at nyc and central', () => pathWorse(busAlerts.nyc!, 'fra').length > 0 && pathWorse(busAlerts.central!, 'fra').length > 0);
@@ -91,9 +91,9 @@ describe('several vantages on one MongoDB', () => {
   });
 
   it('a second vantage makes the quorum: exactly one notification, and both stored alerts see both vantages', async () => {
-    for (let m = 8; m <= 12; m++) observe('nyc', SHORT, m);
-    observe('nyc', SLOW_LONG, 13.1);
-    observe('nyc', SLOW_LONG, 14);
+    for (let m = 8; m <= 12; m++) await observe('nyc', SHORT, m);
+    await observe('nyc', SLOW_LONG, 13.1);
+    await observe('nyc', SLOW_LONG, 14);
     expect(pathWorse(busAlerts.nyc!, 'nyc')[0]).toMatchObject({ state: 'open', vantage: 'nyc', vantages: ['fra', 'nyc'] });
     // nyc sees the quorum at once; fra (the first name of the agreeing set) speaks for it once nyc's alert reaches it.
     await waitFor('the quorum notification at fra', () => notified.fra!.some((a) => a.kind === 'path_worse'));

@@ -38,9 +38,9 @@ describe('a prober-only vantage judged by a correlator elsewhere', () => {
 
   it('opens, stores and notifies path_worse for sin at central', async () => {
     expect(sin.correlator).toBeNull();
-    for (let m = 1; m <= 5; m++) observe(sin, 'sin', SHORT, m);
-    observe(sin, 'sin', SLOW_LONG, 6.1);
-    observe(sin, 'sin', SLOW_LONG, 7);
+    for (let m = 1; m <= 5; m++) await observe(sin, 'sin', SHORT, m);
+    await observe(sin, 'sin', SLOW_LONG, 6.1);
+    await observe(sin, 'sin', SLOW_LONG, 7);
     await waitFor('path_worse for sin at central', () => alerts.some((a) => a.kind === 'path_worse' && a.state === 'open'));
     const worse = alerts.find((a) => a.kind === 'path_worse')!;
     expect(worse.vantage).toBe('sin');

@@ -47,7 +47,9 @@ describe('CorrelatorService on real storage', () => {
   };
 
   beforeAll(async () => {
-    const config = parseConfig({ storage: { uri: await uniqueDbUri('correlator') }, correlation: { burst: { probes: 1 } } }, 'test', {});
+    // resumeBaselines off: these tests feed observations and look at once (the resume, which
+    // makes a target's first observation wait for a storage read, has its own test below).
+    const config = parseConfig({ storage: { uri: await uniqueDbUri('correlator') }, correlation: { burst: { probes: 1 }, resumeBaselines: false } }, 'test', {});
     store = new MongoStore({ config: config.storage, log: silentLogger(), clock });
     await store.start();
     pipeline = new RoutePipeline({ rib, storage: store, queueCapacity: 200_000, bus, peers: new PeerRegistry(), telemetry, log: silentLogger(), clock });
@@ -133,7 +135,7 @@ describe('CorrelatorService on real storage', () => {
     const withdrawn = stored.find((a) => a.kind === 'route_withdrawn');
     expect(withdrawn).toBeDefined();
     await correlator.stop();
-    const config = parseConfig({ correlation: { burst: { probes: 1 } } }, 'test', {});
+    const config = parseConfig({ correlation: { burst: { probes: 1 }, resumeBaselines: false } }, 'test', {});
     // Another vantage's correlator on the same store leaves them alone.
     const other = new CorrelatorService({ config: config.correlation, vantage: 'elsewhere', storage: store, rib, bus: new EventBus<SmokeTraceEvents>(silentLogger()), telemetry: new Telemetry({ defaultMetrics: false }), log: silentLogger(), clock });
     await other.start();
@@ -157,5 +159,48 @@ describe('CorrelatorService on real storage', () => {
     expect(after.filter((a) => a.kind === 'route_withdrawn' && a.action === 'open')).toEqual([]);
     await store.flush();
     expect(await store.alerts.get(withdrawn!.id)).toMatchObject({ state: 'resolved', vantage: 'lab' });
+  });
+
+  it('a restarted correlator replays its stored runs: a path that changed while it was down is judged against the path before', async () => {
+    const withResume = parseConfig({ correlation: { burst: { probes: 1 } } }, 'test', {}).correlation;
+    const withoutResume = parseConfig({ correlation: { burst: { probes: 1 }, resumeBaselines: false } }, 'test', {}).correlation;
+    const ownBus = new EventBus<SmokeTraceEvents>(silentLogger());
+    const changes: Array<{ targetId: string; beforeObservationIds: string[] }> = [];
+    ownBus.on('path.change', 'test', (c) => void changes.push(c));
+    const make = (config: typeof withResume) =>
+      new CorrelatorService({ config, vantage: 'lab', storage: store, rib: new Rib(), bus: ownBus, telemetry: new Telemetry({ defaultMetrics: false }), log: silentLogger(), clock });
+    let c = make(withResume);
+    await c.start();
+    const feed = async (hops: HopSpec[], minute: number, targetId: string, store_ = true) => {
+      at(minute);
+      const obs = observation(hops, { minute, id: (0xbeef00 + minute * 16 + targetId.length).toString(16).padStart(24, '0'), targetId });
+      if (store_) store.observations.append(obs);
+      ownBus.emit('observation', obs);
+      await c.idle();
+    };
+    for (let m = 100; m <= 105; m++) await feed(SHORT, m, 'resume');
+    expect(c.counters.baselinesResumed).toBe(0); // nothing stored before its first run
+    await store.flush();
+    await c.stop();
+
+    // Down for a few minutes; the route moved meanwhile. The new correlator replays the six
+    // stored short-path runs before its first observation: the long path is a change.
+    c = make(withResume);
+    await c.start();
+    for (const m of [110, 111, 112]) await feed(LONG, m, 'resume');
+    expect(c.counters).toMatchObject({ baselinesResumed: 1, runsReplayed: 6, resumeFailures: 0 });
+    const resumed = changes.filter((x) => x.targetId === 'resume');
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]!.beforeObservationIds).toHaveLength(6);
+    await c.stop();
+
+    // The same story without the resume: the long path is learned as the normal one.
+    for (let m = 100; m <= 105; m++) await feed(SHORT, m, 'plain');
+    await store.flush();
+    c = make(withoutResume);
+    await c.start();
+    for (const m of [110, 111, 112]) await feed(LONG, m, 'plain');
+    expect(changes.filter((x) => x.targetId === 'plain')).toEqual([]);
+    await c.stop();
   });
 });
