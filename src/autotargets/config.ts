@@ -75,6 +75,8 @@ export const autoTargetsSchema = z
         candidatesPerPrefix: int(1, 64).default(3),
         /** Echo requests per refresh at most, all prefixes together; the rest wait for the next refresh. */
         maxProbesPerRefresh: int(1, 10_000).default(32),
+        /** Prefixes checked at the same time (in rank order; a refresh waits for the slowest of each few, not for each in turn). */
+        concurrency: int(1, 64).default(8),
         /** A prefix where no candidate answered is tried again after this long. */
         retryAfterMinutes: int(1, 7 * 24 * 60).default(60),
       })

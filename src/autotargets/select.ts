@@ -122,12 +122,21 @@ export interface PickResult {
   unusable: number;
 }
 
+/**
+ * The targets of a refresh: the pinned ones, then ranked candidates in order (incumbents
+ * first, so that current targets stay) within maxTargets and the per-origin-AS cap, each only
+ * if `usable` says so (a responsive address was found). With `lookahead` > 1 the next
+ * candidates that could still be taken (no more than the places left) are asked at the same
+ * time; the choice is the same as asking one by one, but for probe budget spent on a candidate
+ * asked ahead that the per-origin cap then passes over.
+ */
 export async function pickTargets(
   ranked: readonly RankedCandidate[],
   pinned: readonly RankedCandidate[],
   limits: Limits,
   usable: (c: RankedCandidate) => boolean | Promise<boolean>,
   incumbents: ReadonlySet<string> = new Set(),
+  lookahead = 1,
 ): Promise<PickResult> {
   const chosen: Chosen[] = pinned.map((p) => ({ ...p, pinned: true }));
   const taken = new Set(chosen.map((c) => c.prefix));
@@ -136,7 +145,21 @@ export async function pickTargets(
   let capped = 0;
   let unusable = 0;
   const order = [...ranked.filter((c) => incumbents.has(c.prefix)), ...ranked.filter((c) => !incumbents.has(c.prefix))];
-  for (const c of order) {
+  const open = (c: RankedCandidate) => !taken.has(c.prefix) && (perOrigin.get(originKey(c)) ?? 0) < limits.perOriginAsMax;
+  // Answers of `usable`, asked ahead: the choice is made in rank order as before, but the next
+  // few candidates that could still be taken are checked at the same time (pings overlap).
+  const asked = new Map<number, Promise<boolean>>();
+  const ask = (j: number): Promise<boolean> => {
+    let answer = asked.get(j);
+    if (answer === undefined) {
+      answer = (async () => usable(order[j]!))();
+      answer.catch(() => {}); // an answer asked ahead and never awaited must not be an unhandled rejection
+      asked.set(j, answer);
+    }
+    return answer;
+  };
+  for (let i = 0; i < order.length; i++) {
+    const c = order[i]!;
     if (chosen.length >= limits.maxTargets) break;
     if (taken.has(c.prefix)) continue;
     const n = perOrigin.get(originKey(c)) ?? 0;
@@ -144,7 +167,12 @@ export async function pickTargets(
       capped++;
       continue;
     }
-    if (!(await usable(c))) {
+    for (let j = i + 1, ahead = 1; j < order.length && ahead < Math.min(lookahead, limits.maxTargets - chosen.length); j++) {
+      if (!open(order[j]!)) continue;
+      void ask(j);
+      ahead++;
+    }
+    if (!(await ask(i))) {
       unusable++;
       continue;
     }

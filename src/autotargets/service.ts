@@ -248,7 +248,7 @@ export class AutoTargetService implements Service {
       probes += found.probes;
       if (found.ok) hosts.set(c.prefix, found.address);
       return found.ok;
-    }, new Set(current.keys()));
+    }, new Set(current.keys()), config.reachability.concurrency);
     const added: string[] = [];
     const removed: string[] = [];
     const chosen = new Set(pick.chosen.map((c) => c.prefix));

@@ -137,6 +137,40 @@ describe('pickTargets', () => {
     expect(asked.length).toBe(want.length - pinned.length + unusable);
   });
 
+  it.each(cases)('asking four ahead chooses the same: $name', async ({ max, cap, pinned = [], dead = [], want, capped, unusable }) => {
+    let inFlight = 0;
+    let most = 0;
+    const r = await pickTargets(
+      ranked,
+      pinned,
+      { maxTargets: max, perOriginAsMax: cap },
+      async (c) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((res) => setTimeout(res, 5 - (Number(c.prefix.split('.')[2]) % 5)));
+        inFlight--;
+        return !dead.includes(c.prefix);
+      },
+      new Set(),
+      4,
+    );
+    expect(r.chosen.map((c) => c.prefix)).toEqual(want);
+    expect({ capped: r.capped, unusable: r.unusable }).toEqual({ capped, unusable });
+    if (want.length - pinned.length >= 2) expect(most).toBeGreaterThan(1);
+  });
+
+  it('a candidate asked ahead whose check fails is not an unhandled rejection; one awaited still throws', async () => {
+    const boom = (prefix: string) => async (c: RankedCandidate) => {
+      if (c.prefix === prefix) throw new Error(`no ping for ${prefix}`);
+      return true;
+    };
+    // 10.0.2.0/24 is asked ahead while the first is checked; once 10.0.1.0/24 is taken, AS 1 is
+    // at its cap and the answer is never awaited.
+    const r = await pickTargets(ranked, [], { maxTargets: 3, perOriginAsMax: 1 }, boom('10.0.2.0/24'), new Set(), 8);
+    expect(r.chosen.map((c) => c.prefix)).toEqual(['10.0.1.0/24', '10.0.4.0/24', '10.0.5.0/24']);
+    await new Promise((res) => setTimeout(res, 10));
+    await expect(pickTargets(ranked, [], { maxTargets: 3, perOriginAsMax: 10 }, boom('10.0.2.0/24'), new Set(), 8)).rejects.toThrow('no ping for 10.0.2.0/24');
+  });
+
   it('current targets that still rank are kept ahead of better-ranked newcomers; one that no longer ranks goes', async () => {
     const incumbents = new Set(['10.0.4.0/24', '10.0.5.0/24', '10.7.0.0/16']);
     const r = await pickTargets(ranked, [], { maxTargets: 3, perOriginAsMax: 10 }, () => true, incumbents);
