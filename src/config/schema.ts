@@ -236,7 +236,8 @@ const correlationSchema = z.strictObject({
   /**
    * After a start, a target's first observation waits for its stored runs of the baseline age
    * (this vantage's, at most 60) to be replayed, so that a path that changed while the daemon
-   * was down is judged against the path before, not learned as the normal one.
+   * was down is judged against the path before, not learned as the normal one. A target's path
+   * MTU reference is read back the same way (its measurements of the last week).
    */
   resumeBaselines: z.boolean().default(true),
 });

@@ -10,6 +10,7 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { PathObservation } from '../probe/types.js';
 import type { PathChangeRecord, Storage, StoredAlert } from '../storage/repositories.js';
+import { ResumeOnFirstSight } from './resume.js';
 import { defaultAlertId, EMPTY_ALERT_STATE, resumeAlerts, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
 import { emptyChangeState } from './change.js';
 import type { RateLimitedHop } from './hops.js';
@@ -82,6 +83,8 @@ const MAX_RESUMED_ALERTS = 10_000;
 const MAX_RESUMED_RUNS = 60;
 /** Live observations held per target while its stored runs are read; older ones beyond this are dropped (counted). */
 const MAX_HELD_WHILE_RESUMING = 50;
+/** Stored path MTU measurements older than this (before a target's first one after a start) are not replayed. */
+const MTU_RESUME_AGE_MS = 7 * 24 * 3600_000;
 const RATE_LIMIT_NOTES = 200;
 
 /** Alerts about the path itself: a new confirmed change decides them afresh. */
@@ -122,15 +125,13 @@ export class CorrelatorService implements Service {
   private bufferHead = 0;
   private readonly lastBurst = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, alertsResumed: 0, baselinesResumed: 0, runsReplayed: 0, resumeFailures: 0, heldDropped: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
+  readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, alertsResumed: 0, baselinesResumed: 0, runsReplayed: 0, mtuResumed: 0, resumeFailures: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
   /** Per target, the latest judgement that found hop loss not carried on (ICMP rate limiting), newest last; bounded. */
   private readonly rateLimited = new Map<string, RateLimitNote>();
-  /** Targets whose stored runs are being read: their live observations wait here, in order. */
-  private readonly resuming = new Map<string, PathObservation[]>();
-  /** Targets whose stored runs were read (or tried) since the start. */
-  private readonly resumeTried = new Set<string>();
-  private readonly resumeReads = new Set<Promise<void>>();
-  private stopped = false;
+  /** A target's first observation after a start waits for its stored runs to be replayed. */
+  private readonly runsResume = new ResumeOnFirstSight<PathObservation>(MAX_HELD_WHILE_RESUMING, (o) => this.judge(o));
+  /** Its first path MTU measurement, for the stored measurements (the MTU reference). */
+  private readonly mtuResume = new ResumeOnFirstSight<PmtuMeasurement>(MAX_HELD_WHILE_RESUMING, (m) => this.judgeMtu(m));
 
   private readonly alertId: AlertIdFactory;
 
@@ -145,7 +146,7 @@ export class CorrelatorService implements Service {
     this.deps.bus.on('path.mtu', 'correlator', (m) => this.onPathMtu(m));
     this.deps.telemetry.registerHealth('correlator', () => ({
       status: 'up',
-      details: { ...this.counters, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead, rateLimited: Object.fromEntries(this.rateLimited) },
+      details: { ...this.counters, heldDropped: this.runsResume.dropped + this.mtuResume.dropped, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead, rateLimited: Object.fromEntries(this.rateLimited) },
     }));
   }
 
@@ -170,16 +171,22 @@ export class CorrelatorService implements Service {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.runsResume.stop();
+    this.mtuResume.stop();
     this.deps.bus.off('correlator');
     this.deps.telemetry.unregisterHealth('correlator');
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
 
-  /** Resolves once no target waits for its stored runs (the observations held meanwhile judged). */
+  /** Resolves once no target waits for its stored runs or MTU measurements (what was held meanwhile judged). */
   async idle(): Promise<void> {
-    while (this.resumeReads.size > 0) await Promise.all([...this.resumeReads]);
+    await Promise.all([this.runsResume.idle(), this.mtuResume.idle()]);
+  }
+
+  /** Resuming from storage is on, and storage can answer. */
+  private resumes(): boolean {
+    return this.deps.config.resumeBaselines && this.deps.storage.isAvailable();
   }
 
   policyFor(targetId: string): JudgePolicy {
@@ -200,28 +207,12 @@ export class CorrelatorService implements Service {
     }
     this.counters.observations++;
     const targetId = obs.targetId;
-    const held = this.resuming.get(targetId);
-    if (held) {
-      if (held.length >= MAX_HELD_WHILE_RESUMING) {
-        held.shift();
-        this.counters.heldDropped++;
-      }
-      held.push(obs);
-      return;
-    }
-    if (this.deps.config.resumeBaselines && !this.changes.has(targetId) && !this.resumeTried.has(targetId) && this.deps.storage.isAvailable()) {
-      this.resumeTried.add(targetId);
-      this.resuming.set(targetId, [obs]);
-      const read = this.resumeBaseline(obs).finally(() => {
-        this.resumeReads.delete(read);
-        const queued = this.resuming.get(targetId) ?? [];
-        this.resuming.delete(targetId);
-        if (!this.stopped) for (const o of queued) this.judge(o);
-      });
-      this.resumeReads.add(read);
-      return;
-    }
-    this.judge(obs);
+    this.runsResume.offer(
+      targetId,
+      obs,
+      () => this.resumes() && !this.changes.has(targetId),
+      () => this.resumeBaseline(obs),
+    );
   }
 
   /**
@@ -263,6 +254,27 @@ export class CorrelatorService implements Service {
     } catch (err) {
       this.counters.resumeFailures++;
       this.deps.log.warn({ target: targetId, err: err instanceof Error ? err.message : String(err) }, 'stored runs could not be read: the baseline is learned again');
+    }
+  }
+
+  /** The target's stored path MTU measurements before `first` replayed (signals discarded): the MTU reference is what it was. */
+  private async resumeMtu(first: PmtuMeasurement): Promise<void> {
+    try {
+      const firstMs = Date.parse(first.measuredAt);
+      const stored = await this.deps.storage.pathMtu.forTarget(first.targetId, { since: new Date(firstMs - MTU_RESUME_AGE_MS), until: new Date(firstMs), limit: MAX_RESUMED_RUNS + 1 });
+      const earlier = stored
+        .filter((m) => m.id !== first.id && m.measuredAt < first.measuredAt && m.status === 'ok' && m.vantage === this.deps.vantage)
+        .slice(0, MAX_RESUMED_RUNS)
+        .reverse();
+      if (earlier.length === 0 || this.mtu.has(first.targetId)) return;
+      const policy = this.policyFor(first.targetId);
+      let state = EMPTY_MTU_STATE;
+      for (const m of earlier) state = observeMtu(state, m, { policy, targetName: m.target.name, nowMs: Date.parse(m.measuredAt), asNames: this.asNames() }).state;
+      this.mtu.set(first.targetId, state);
+      this.counters.mtuResumed++;
+    } catch (err) {
+      this.counters.resumeFailures++;
+      this.deps.log.warn({ target: first.targetId, err: err instanceof Error ? err.message : String(err) }, 'stored path MTU measurements could not be read: the reference is learned again');
     }
   }
 
@@ -322,6 +334,15 @@ export class CorrelatorService implements Service {
       return;
     }
     this.counters.mtuMeasurements++;
+    this.mtuResume.offer(
+      m.targetId,
+      m,
+      () => this.resumes() && !this.mtu.has(m.targetId),
+      () => this.resumeMtu(m),
+    );
+  }
+
+  private judgeMtu(m: PmtuMeasurement): void {
     const name = this.names.get(m.targetId) ?? m.target.name;
     this.names.set(m.targetId, name);
     const policy = this.policyFor(m.targetId);

@@ -10,6 +10,7 @@ import { Telemetry } from '../../src/core/telemetry.js';
 import { registerAlertRoutes } from '../../src/http/routes/alerts.js';
 import { PeerRegistry } from '../../src/ingest/peers.js';
 import { RoutePipeline } from '../../src/ingest/pipeline.js';
+import type { PmtuMeasurement } from '../../src/probe/pmtu/types.js';
 import type { PathObservation } from '../../src/probe/types.js';
 import { Rib } from '../../src/rib/index.js';
 import { MongoStore } from '../../src/storage/mongo/store.js';
@@ -201,6 +202,55 @@ describe('CorrelatorService on real storage', () => {
     await c.start();
     for (const m of [110, 111, 112]) await feed(LONG, m, 'plain');
     expect(changes.filter((x) => x.targetId === 'plain')).toEqual([]);
+    await c.stop();
+  });
+
+  it('a restarted correlator replays its stored path MTU measurements: a lower MTU found after the restart is a change', async () => {
+    const ownBus = new EventBus<SmokeTraceEvents>(silentLogger());
+    const opened: string[] = [];
+    ownBus.on('alert', 'test', (a) => void (a.action === 'open' && opened.push(`${a.alert.targetId}:${a.alert.kind}`)));
+    const make = (resumeBaselines: boolean) =>
+      new CorrelatorService({ config: parseConfig({ correlation: { resumeBaselines } }, 'test', {}).correlation, vantage: 'lab', storage: store, rib: new Rib(), bus: ownBus, telemetry: new Telemetry({ defaultMetrics: false }), log: silentLogger(), clock });
+    let c = make(true);
+    let n = 0;
+    const measure = async (targetId: string, minute: number, pathMtu: number) => {
+      at(minute);
+      const m: PmtuMeasurement = {
+        id: (0xfeed00 + ++n).toString(16).padStart(24, '0'),
+        targetId,
+        target: { name: `${targetId}.example`, address: '10.99.100.10' },
+        vantage: 'lab',
+        measuredAt: new Date(T0 + minute * MIN).toISOString(),
+        durationMs: 100,
+        tool: 'tracepath',
+        pathMtu,
+        limit: pathMtu < 1500 ? { ttl: 2, ip: '10.99.12.2', mtu: pathMtu, asn: 65002 } : null,
+        reached: true,
+        hopCount: 3,
+        status: 'ok',
+      };
+      store.pathMtu.append(m);
+      ownBus.emit('path.mtu', m);
+      await c.idle();
+    };
+    await c.start();
+    for (const minute of [200, 210, 220]) await measure('mtu-resume', minute, 1500);
+    await store.flush();
+    await c.stop();
+    c = make(true);
+    await c.start();
+    for (const minute of [230, 240, 250]) await measure('mtu-resume', minute, 1400);
+    expect(c.counters.mtuResumed).toBe(1);
+    expect(opened).toContain('mtu-resume:mtu_change');
+    await c.stop();
+
+    // Without the replay the first 1400 after the restart is taken as the usual MTU.
+    for (const minute of [200, 210, 220]) await measure('mtu-plain', minute, 1500); // stored only: c is stopped
+    await store.flush();
+    c = make(false);
+    await c.start();
+    for (const minute of [230, 240, 250]) await measure('mtu-plain', minute, 1400);
+    expect(opened).not.toContain('mtu-plain:mtu_change');
     await c.stop();
   });
 });
