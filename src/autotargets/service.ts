@@ -172,7 +172,10 @@ export class AutoTargetService implements Service {
   }
 
   private onTalkers(t: FlowTalkers): void {
-    const refused = this.pool.onTalkers(t, this.deps.clock.nowMs());
+    const nowMs = this.deps.clock.nowMs();
+    // A snapshot read back at a start is as old as its own time, not new.
+    const takenMs = t.replayed ? Math.min(nowMs, Date.parse(t.time) || nowMs) : nowMs;
+    const refused = this.pool.onTalkers(t, takenMs);
     if (refused > 0) {
       this.counters.talkersRefused += refused;
       this.deps.telemetry.rejected(this.name, 'bad-talker', refused);

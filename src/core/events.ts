@@ -43,6 +43,8 @@ export interface FlowTalkers {
   time: string;
   /** Sorted by bytes, largest first. */
   talkers: FlowTalker[];
+  /** Read back from storage at a start (not a new import): its age counts from `time`. */
+  replayed?: boolean;
 }
 
 /**

@@ -40,9 +40,29 @@ export class FlowService implements Service {
   async start(): Promise<void> {
     this.deps.telemetry.registerHealth('flows', () => ({
       status: 'up',
-      details: { ...this.importer.status(), watch: this.pollers.map((p) => p.status()) },
+      details: { ...this.importer.status(), replayed: this.replayed, watch: this.pollers.map((p) => p.status()) },
     }));
+    await this.replayStored();
     for (const p of this.pollers) p.start();
+  }
+
+  /** Stored snapshots published again at start. */
+  replayed = 0;
+
+  /**
+   * Each source's stored snapshot published again (oldest first, marked replayed: it ages from
+   * its own time), so that automatic targets know the traffic of API imports after a restart
+   * too; before the watched files, whose fresher snapshots then replace them.
+   */
+  private async replayStored(): Promise<void> {
+    try {
+      const stored = await this.deps.snapshots.latest();
+      for (const s of [...stored].reverse()) this.deps.bus.emit('flow.talkers', { ...s, replayed: true });
+      this.replayed = stored.length;
+      if (stored.length > 0) this.deps.log.info({ sources: stored.length }, 'stored flow snapshots published again');
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'stored flow snapshots not read: automatic targets wait for new imports');
+    }
   }
 
   async stop(): Promise<void> {

@@ -117,6 +117,17 @@ describe('AutoTargetService', () => {
     expect(Object.keys(autoTargets(w)).sort()).toEqual(['auto4-127-10-0-0-16', 'auto4-127-20-2-0-24', 'auto4-127-40-0-0-16']);
   });
 
+  it('a snapshot read back from storage at a start ages from its own time; a new import from its arrival', async () => {
+    const w = await world({ ...BASE, originAsns: [], communities: [], churn: { enabled: false } }, undefined, { startProber: false });
+    w.feed([announce('127.40.0.0/16', { asPath: [65001, 64700] })]);
+    const old = new Date(w.clock.nowMs() - 2 * 3600_000).toISOString();
+    const talkers = [{ address: '127.40.3.3', bytes: 5000, packets: 9 }];
+    w.bus.emit('flow.talkers', { source: 'api', time: old, talkers, replayed: true });
+    expect((await w.auto.refresh()).candidates).toMatchObject({ traffic: 0 });
+    w.bus.emit('flow.talkers', { source: 'api', time: old, talkers });
+    expect((await w.auto.refresh()).candidates).toMatchObject({ traffic: 1 });
+  });
+
   it('bounds: maxTargets and the per-origin-AS cap', async () => {
     const w = await world({ ...BASE, maxTargets: 3, perOriginAsMax: 2, communities: ['65000:666'], churn: { enabled: false } }, undefined, { startProber: false });
     w.feed([1, 2, 3, 4].map((i) => announce(`127.60.${i}.0/24`, { asPath: [65001, 64600] })));

@@ -143,6 +143,20 @@ describe('flows API', () => {
     expect(spec.paths['/api/flows']!.get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['limit', 'source']);
   });
 
+  it('a restarted flow service publishes each stored snapshot again, marked replayed, before watching files', async () => {
+    const stored = await store.flowSnapshots.latest();
+    expect(stored.length).toBeGreaterThan(0);
+    const bus = new EventBus<SmokeTraceEvents>(silentLogger());
+    const again: FlowTalkers[] = [];
+    bus.on('flow.talkers', 'test', (s) => void again.push(s));
+    const config = parseConfig({ flows: { maxFileBytes: 4096 } }, 'test', {});
+    const restarted = new FlowService({ config: config.flows, watchFiles: true, bus, snapshots: store.flowSnapshots, telemetry: new Telemetry({ defaultMetrics: false }), log: silentLogger(), clock });
+    await restarted.start();
+    expect(again).toEqual([...stored].reverse().map((s) => ({ ...s, replayed: true })));
+    expect(restarted.replayed).toBe(stored.length);
+    await restarted.stop();
+  });
+
   it('counts the rows skipped by imports on the health page', () => {
     const h = telemetry.health();
     // shop.example (typed talkers) and "bad" (the CSV text); refused requests import nothing.
