@@ -7,7 +7,7 @@ import type { SmokeTraceEvents } from '../core/events.js';
 import type { Role } from './roles.js';
 
 /** Observations, alerts and path changes always; route changes rate-bounded. Never route.event, probe.request or alert.notify. */
-export const RELAYED_TYPES = ['observation', 'alert', 'path.change', 'route.change'] as const;
+export const RELAYED_TYPES = ['observation', 'alert', 'path.change', 'path.mtu', 'route.change'] as const;
 export type RelayedType = (typeof RELAYED_TYPES)[number];
 
 export interface RelayDoc {

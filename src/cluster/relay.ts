@@ -254,6 +254,8 @@ function emitRelayed(bus: EventBus<SmokeTraceEvents>, ev: RelayedEvent): void {
       return bus.emit('alert', ev.payload);
     case 'path.change':
       return bus.emit('path.change', ev.payload);
+    case 'path.mtu':
+      return bus.emit('path.mtu', ev.payload);
     case 'route.change':
       return bus.emit('route.event', ev.payload.event);
   }

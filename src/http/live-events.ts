@@ -25,6 +25,27 @@ export interface LiveObservation {
 }
 
 /**
+ * One path MTU measurement as the live channel sends it. `changed`: the value differs from the
+ * previous measurement of the same target and vantage seen by this server (the correlator
+ * confirms a change over several runs and alerts as mtu_change).
+ */
+export interface LiveMtu {
+  targetId: string;
+  targetName: string;
+  vantage: string;
+  measuredAt: string;
+  tool: string;
+  status: 'ok' | 'failed';
+  /** null when the run found none (destination silent, or the run failed). */
+  pathMtu: number | null;
+  previousMtu: number | null;
+  changed: boolean;
+  /** Where the MTU drops, when a router said so. */
+  limit: { ttl: number; ip: string | null; mtu: number; asn: number | null } | null;
+  error: string | null;
+}
+
+/**
  * The live channel's event types: one typed map shared by the server and the
  * browser code (web/ imports these types), as Socket.IO recommends.
  */
@@ -36,6 +57,8 @@ export interface ServerToClientEvents {
   health: (h: { status: 'healthy' | 'degraded' }) => void;
   alert: (a: { action: 'open' | 'update' | 'resolve'; alert: StoredAlert }) => void;
   'path.change': (c: PathChangeRecord) => void;
+  /** Path MTU measurements (probing.pmtu), one at a time: a few per target per hour at most. */
+  'path.mtu': (m: LiveMtu) => void;
 }
 
 /**

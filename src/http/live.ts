@@ -3,8 +3,9 @@ import type { RouteEvent } from '../../bgp/types.js';
 import type { EventBus } from '../core/bus.js';
 import type { SmokeTraceEvents } from '../core/events.js';
 import type { Telemetry } from '../core/telemetry.js';
+import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { PathObservation } from '../probe/types.js';
-import type { LiveFilter, LiveObservation } from './live-events.js';
+import type { LiveFilter, LiveMtu, LiveObservation } from './live-events.js';
 import type { LiveServer } from './server.js';
 
 export interface LiveOptions {
@@ -63,6 +64,8 @@ export class LiveChannel {
   private runs: LiveObservation[] = [];
   private runsOverflow = 0;
   private readonly signatures = new Map<string, string>();
+  /** The last path MTU per target and vantage (for LiveMtu.changed). */
+  private readonly mtus = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -84,6 +87,10 @@ export class LiveChannel {
     });
     this.bus.on('path.change', 'live', (c) => {
       for (const s of this.socketsFor(c.targetId)) s.emit('path.change', c);
+    });
+    this.bus.on('path.mtu', 'live', (m) => {
+      const live = this.liveMtu(m);
+      for (const s of this.socketsFor(m.targetId)) s.emit('path.mtu', live);
     });
     this.io.on('connection', (socket) => {
       socket.on('subscribe', (raw, done) => {
@@ -108,6 +115,29 @@ export class LiveChannel {
     }
     if (this.runs.length < this.opts.maxBatch) this.runs.push(liveObservation(o, changed));
     else this.runsOverflow++;
+  }
+
+  private liveMtu(m: PmtuMeasurement): LiveMtu {
+    const key = `${m.targetId}|${m.vantage}`;
+    const previous = this.mtus.get(key) ?? null;
+    if (m.pathMtu !== null) {
+      if (this.mtus.size >= MAX_SIGNATURES && !this.mtus.has(key)) this.mtus.clear();
+      this.mtus.set(key, m.pathMtu);
+    }
+    const l = m.limit;
+    return {
+      targetId: m.targetId,
+      targetName: m.target.name,
+      vantage: m.vantage,
+      measuredAt: m.measuredAt,
+      tool: m.tool,
+      status: m.status,
+      pathMtu: m.pathMtu,
+      previousMtu: previous,
+      changed: m.pathMtu !== null && previous !== null && previous !== m.pathMtu,
+      limit: l ? { ttl: l.ttl, ip: l.ip, mtu: l.mtu, asn: l.asn ?? null } : null,
+      error: m.error?.message ?? null,
+    };
   }
 
   private socketsFor(targetId: string) {

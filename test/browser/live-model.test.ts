@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteEvent } from '../../bgp/types.js';
 import type { LiveObservation } from '../../src/http/live-events.js';
-import { groupItems, itemOfObservation, itemOfRoute, matches, type LiveFilter } from '../../web/src/pages/live-model.js';
+import { groupItems, itemOfMtu, itemOfObservation, itemOfRoute, matches, type LiveFilter } from '../../web/src/pages/live-model.js';
 
 const ANY: LiveFilter = { prefix: '', peer: '', target: '', kind: '' };
 const peer = (address: string, asn: number) => ({ address, asn, bgpId: address, type: 'global' as const, distinguisher: '0:0', postPolicy: false, adjRibOut: false });
@@ -69,5 +69,18 @@ describe('live items and their grouping', () => {
   ] as Array<[LiveFilter, boolean[]]>)('filter %j', (f, expected) => {
     const items = [itemOfRoute(announce('203.0.113.0/24')), itemOfRoute(withdraw('203.0.113.0/24')), itemOfObservation(run()), itemOfObservation(run({ pathChanged: true }))];
     expect(items.map((i) => matches(i, f))).toEqual(expected);
+  });
+
+  it('says what a path MTU measurement found, and where the MTU drops', () => {
+    const base = { targetId: 'shop', targetName: 'Shop', vantage: 'fra', measuredAt: '2026-11-21T10:00:00.000Z', tool: 'tracepath', status: 'ok' as const, previousMtu: 1500, error: null };
+    expect(itemOfMtu({ ...base, pathMtu: 1400, changed: true, limit: { ttl: 2, ip: '192.0.2.9', mtu: 1400, asn: 65001 } })).toMatchObject({
+      kind: 'mtu',
+      target: 'shop',
+      text: 'Shop (shop): path MTU 1400 bytes, was 1500; drops after hop 2 (192.0.2.9 AS65001) (tracepath, from fra)',
+      href: '#/target/shop',
+    });
+    expect(itemOfMtu({ ...base, pathMtu: 1500, changed: false, limit: null }).text).toBe('Shop (shop): path MTU 1500 bytes (tracepath, from fra)');
+    expect(itemOfMtu({ ...base, status: 'failed', pathMtu: null, changed: false, limit: null, error: 'timed out' }).text).toBe('Shop (shop): path MTU run failed: timed out (tracepath, from fra)');
+    expect(matches(itemOfMtu({ ...base, pathMtu: 1500, changed: false, limit: null }), { prefix: '', peer: '', target: '', kind: 'mtu' } as LiveFilter)).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ function node(store: MemoryRelayStore, clock: ManualClock, vantage: string, role
   const config = parseConfig({ cluster: { relay: { enabled: true, ...relay } } }, 'test', {}).cluster.relay;
   const r = new Relay({ config, store, bus, vantage, plan: planRoles(roles), clock, log: silentLogger(), instanceId: `${vantage}-instance` });
   const seen: Array<{ type: string; payload: unknown }> = [];
-  for (const t of ['observation', 'alert', 'path.change', 'route.change', 'route.event'] as const) bus.on(t, 'test', (p) => void seen.push({ type: t, payload: p }));
+  for (const t of ['observation', 'alert', 'path.change', 'path.mtu', 'route.change', 'route.event'] as const) bus.on(t, 'test', (p) => void seen.push({ type: t, payload: p }));
   return { bus, relay: r, seen };
 }
 
@@ -69,6 +69,19 @@ describe('Relay', () => {
     await a.relay.poll();
     expect(a.seen.map((s) => s.type)).toEqual(['observation', 'alert']); // only its own emits: nothing came back
     expect(a.relay.counters.received).toBe(0);
+  });
+
+  it('carries path MTU measurements, so a ui daemon shows every vantage\'s on its live channel', async () => {
+    const store = new MemoryRelayStore();
+    const clock = new ManualClock(T0);
+    const a = node(store, clock, 'fra', ['prober', 'correlator']);
+    const b = node(store, clock, 'central', ['ui']);
+    await startAll(a, b);
+    const m = { targetId: 'shop', target: { name: 'shop.example', address: '10.99.100.10' }, vantage: 'fra', measuredAt: new Date(T0).toISOString(), durationMs: 40, tool: 'tracepath' as const, pathMtu: 1400, limit: null, reached: true, hopCount: 3, status: 'ok' as const };
+    a.bus.emit('path.mtu', m);
+    await a.relay.flush();
+    await b.relay.poll();
+    expect(b.seen).toEqual([{ type: 'path.mtu', payload: m }]);
   });
 
   it('publishes what a listener derives while a relayed event is re-emitted (not a loop: a new event)', async () => {

@@ -7,7 +7,8 @@ import type { SmokeTraceEvents } from '../../src/core/events.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Telemetry } from '../../src/core/telemetry.js';
 import { LiveChannel } from '../../src/http/live.js';
-import type { ClientToServerEvents, LiveObservation, ServerToClientEvents } from '../../src/http/live-events.js';
+import type { ClientToServerEvents, LiveMtu, LiveObservation, ServerToClientEvents } from '../../src/http/live-events.js';
+import type { PmtuMeasurement } from '../../src/probe/pmtu/types.js';
 import type { PathObservation } from '../../src/probe/types.js';
 import type { PathChangeRecord } from '../../src/storage/repositories.js';
 
@@ -66,6 +67,8 @@ describe('LiveChannel', () => {
     const runs: LiveObservation[] = [];
     const dropped: number[] = [];
     const changes: string[] = [];
+    const mtus: LiveMtu[] = [];
+    c.on('path.mtu', (m) => mtus.push(m));
     c.on('observations', (b) => {
       runs.push(...b.items);
       dropped.push(b.dropped);
@@ -73,7 +76,7 @@ describe('LiveChannel', () => {
     c.on('path.change', (x) => changes.push(x.targetId));
     await new Promise<void>((resolve) => c.on('connect', () => resolve()));
     if (filter) await new Promise<void>((resolve) => c.emit('subscribe', filter, resolve));
-    return { runs, dropped, changes };
+    return { runs, dropped, changes, mtus };
   }
 
   it('sends probe runs in batches, marking a run whose path differs from the previous one of its target', async () => {
@@ -110,5 +113,34 @@ describe('LiveChannel', () => {
     await expect.poll(() => mine.runs.length + mine.changes.length).toBe(2);
     expect(mine.runs.map((r) => r.targetId)).toEqual(['shop']);
     expect(mine.changes).toEqual(['shop']);
+  });
+
+  it('sends path MTU measurements to the subscribed targets, marking a value that differs from the previous one', async () => {
+    const mtu = (targetId: string, pathMtu: number | null, extra: Partial<PmtuMeasurement> = {}): PmtuMeasurement => ({
+      targetId,
+      target: { name: `${targetId}.example`, address: '192.0.2.1' },
+      vantage: 'fra',
+      measuredAt: '2026-11-21T10:00:00.000Z',
+      durationMs: 50,
+      tool: 'tracepath',
+      pathMtu,
+      limit: pathMtu !== null && pathMtu < 1500 ? { ttl: 2, ip: '192.0.2.9', mtu: pathMtu, asn: 65001 } : null,
+      reached: pathMtu !== null,
+      hopCount: 3,
+      status: 'ok',
+      ...extra,
+    });
+    const mine = await client({ targets: ['shop'] });
+    bus.emit('path.mtu', mtu('shop', 1500));
+    bus.emit('path.mtu', mtu('other', 1500));
+    bus.emit('path.mtu', mtu('shop', null, { status: 'failed', reached: false, error: { code: 'PROBE_TIMEOUT', message: 'timed out' } }));
+    bus.emit('path.mtu', mtu('shop', 1400));
+    await expect.poll(() => mine.mtus.length).toBe(3);
+    expect(mine.mtus.map((m) => [m.targetId, m.pathMtu, m.previousMtu, m.changed, m.error])).toEqual([
+      ['shop', 1500, null, false, null],
+      ['shop', null, 1500, false, 'timed out'],
+      ['shop', 1400, 1500, true, null],
+    ]);
+    expect(mine.mtus[2]!.limit).toEqual({ ttl: 2, ip: '192.0.2.9', mtu: 1400, asn: 65001 });
   });
 });

@@ -1,6 +1,6 @@
 /** Live items and their grouping. Pure (no DOM), so the collapse rule is easy to read and to test. */
 import type { RouteEvent } from '../../../bgp/types.js';
-import type { LiveObservation } from '../../../src/http/live-events.js';
+import type { LiveMtu, LiveObservation } from '../../../src/http/live-events.js';
 import type { PathChangeRecord, StoredAlert } from '../../../src/storage/repositories.js';
 import { asPath, ms, pct } from '../format.js';
 
@@ -40,6 +40,7 @@ export const KIND_OPTIONS: ReadonlyArray<[string, string]> = [
   ['path.new', 'path differs (probe run)'],
   ['path.change', 'path change (judged)'],
   ['probe', 'probe run, same path'],
+  ['mtu', 'path MTU'],
   ['alert', 'alert'],
   ['other', 'other route events'],
 ];
@@ -75,6 +76,20 @@ export function itemOfObservation(o: LiveObservation): LiveItem {
     text: `${who}: ${o.pathChanged ? 'path differs from the previous run; ' : ''}${how} (from ${o.vantage})`,
     href: `#/target/${encodeURIComponent(o.targetId)}`,
   };
+}
+
+/** A path MTU measurement: "shop.example (shop): path MTU 1400 bytes, was 1500; drops after hop 2 (192.0.2.1 AS65001) (tracepath, from fra)". */
+export function itemOfMtu(m: LiveMtu): LiveItem {
+  const who = m.targetName === m.targetId ? m.targetId : `${m.targetName} (${m.targetId})`;
+  let what: string;
+  if (m.status === 'failed') what = `path MTU run failed: ${m.error ?? 'unknown error'}`;
+  else if (m.pathMtu === null) what = 'path MTU not found (the destination did not answer)';
+  else {
+    what = `path MTU ${m.pathMtu} bytes${m.changed ? `, was ${m.previousMtu}` : ''}`;
+    const l = m.limit;
+    if (l) what += `; drops after hop ${l.ttl}${l.ip ? ` (${l.ip}${l.asn ? ` AS${l.asn}` : ''})` : ''}`;
+  }
+  return { kind: 'mtu', time: m.measuredAt, prefix: '', peer: '', target: m.targetId, text: `${who}: ${what} (${m.tool}, from ${m.vantage})`, href: `#/target/${encodeURIComponent(m.targetId)}` };
 }
 
 export function itemOfChange(c: PathChangeRecord): LiveItem {

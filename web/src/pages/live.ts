@@ -11,7 +11,7 @@ import { h, card, field } from '../dom.js';
 import { clock } from '../format.js';
 import { liveSocket } from '../live.js';
 import type { Cleanup } from '../main.js';
-import { groupItems, itemOfAlert, itemOfChange, itemOfObservation, itemOfRoute, KIND_OPTIONS, type LiveItem, type LiveGroup } from './live-model.js';
+import { groupItems, itemOfAlert, itemOfChange, itemOfMtu, itemOfObservation, itemOfRoute, KIND_OPTIONS, type LiveItem, type LiveGroup } from './live-model.js';
 
 const MAX_LINES = 400;
 /** Lines added per frame at most; beyond it, items collapse further (by kind and peer). */
@@ -136,6 +136,7 @@ export function livePage(root: HTMLElement): Cleanup {
     push(b.items.map(itemOfObservation));
   };
   const onChange = (c: Parameters<typeof itemOfChange>[0]) => push([itemOfChange(c)]);
+  const onMtu = (m: Parameters<typeof itemOfMtu>[0]) => push([itemOfMtu(m)]);
   const onAlert = (a: Parameters<typeof itemOfAlert>[0]) => push([itemOfAlert(a)]);
   const onConnect = () => {
     status.textContent = 'connected';
@@ -148,6 +149,7 @@ export function livePage(root: HTMLElement): Cleanup {
   sock.on('route.events', onRoutes);
   sock.on('observations', onRuns);
   sock.on('path.change', onChange);
+  sock.on('path.mtu', onMtu);
   sock.on('alert', onAlert);
   sock.on('connect', onConnect);
   sock.on('disconnect', onDisconnect);
@@ -160,6 +162,7 @@ export function livePage(root: HTMLElement): Cleanup {
     sock.off('route.events', onRoutes);
     sock.off('observations', onRuns);
     sock.off('path.change', onChange);
+    sock.off('path.mtu', onMtu);
     sock.off('alert', onAlert);
     sock.off('connect', onConnect);
     sock.off('disconnect', onDisconnect);
