@@ -30,6 +30,9 @@ const { ipv4, ipv6 } = fullTableAt(scale);
  * offsets into each chunk, BmpSession.decodeInto one events array per chunk); returns the
  * announced prefixes.
  */
+/** Attribute cache hits and misses of the last decode() (the share of messages on the fast path). */
+let cacheUse = { hits: 0, misses: 0 };
+
 function decode(stream: Buffer): number {
   const framer = new BmpFramer();
   const session = new BmpSession('bench');
@@ -50,6 +53,7 @@ function decode(stream: Buffer): number {
     events.length = 0;
   }
   framer.end();
+  cacheUse = { hits: session.attributeCache.hits, misses: session.attributeCache.misses };
   if (errors !== 0) throw new Error(`bench stream produced ${errors} error events`);
   return announced;
 }
@@ -68,4 +72,6 @@ for (const packed of [false, true]) {
   const s = repeat(runs, () => decode(table.stream));
   if (s.items !== table.routes) throw new Error(`decoded ${s.items} prefixes, expected ${table.routes}`);
   console.log(`  ${describe(`${runs} runs`, 'prefixes', s)}`);
+  const looked = cacheUse.hits + cacheUse.misses;
+  console.log(`  attribute cache: ${fmt(cacheUse.hits)} hits, ${fmt(cacheUse.misses)} misses (${((cacheUse.hits / Math.max(1, looked)) * 100).toFixed(1)}% of blocks decoded before)`);
 }

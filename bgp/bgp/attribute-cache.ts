@@ -44,9 +44,18 @@ export interface BlockScan {
   keyLength: number;
 }
 
-export const DEFAULT_ATTRIBUTE_CACHE_ENTRIES = 65_536;
+/**
+ * Blocks kept per session. A full table from a transit router carries a few hundred thousand
+ * distinct attribute blocks: with 65,536 the cache started afresh every 65,536 new blocks and a
+ * table with one block per three prefixes decoded at a third of the rate (bench/bmp-decode.ts
+ * with 200,000 attribute sets). The table of slots and the arena grow as blocks come, so a
+ * session with few blocks stays small.
+ */
+export const DEFAULT_ATTRIBUTE_CACHE_ENTRIES = 262_144;
 /** Key bytes kept at most (the arena); when full the cache starts afresh. */
-const ARENA_BYTES = 16 * 1024 * 1024;
+const ARENA_BYTES = 32 * 1024 * 1024;
+/** Slots of a new (or emptied) table; it doubles whenever it is half full. */
+const INITIAL_SLOTS = 4096;
 
 export class AttributeCache {
   /**
@@ -67,11 +76,30 @@ export class AttributeCache {
 
   /** At most `capacity` blocks are kept; when full the cache starts afresh. */
   constructor(readonly capacity = DEFAULT_ATTRIBUTE_CACHE_ENTRIES) {
-    let size = 16;
-    while (size < capacity * 2) size <<= 1;
-    this.slots = new Int32Array(size * 4);
-    this.mask = size - 1;
+    this.slots = new Int32Array(INITIAL_SLOTS * 4);
+    this.mask = INITIAL_SLOTS - 1;
     this.arena = Buffer.allocUnsafe(Math.min(ARENA_BYTES, 1 << 16));
+  }
+
+  /** Slots in the table now (it grows with the blocks kept). */
+  get slotCount(): number {
+    return this.mask + 1;
+  }
+
+  /** Twice the slots, every entry placed again by its stored hash (no key bytes read). */
+  private grow(): void {
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size * 4);
+    const mask = size - 1;
+    for (let q = 0; q < old.length; q += 4) {
+      if (old[q + 1] === 0) continue;
+      let x = old[q]! & mask;
+      while (slots[(x << 2) + 1] !== 0) x = (x + 1) & mask;
+      slots.set(old.subarray(q, q + 4), x << 2);
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 
   get size(): number {
@@ -168,6 +196,7 @@ export class AttributeCache {
     for (let k = 0; k < spans; k++) w += buf.copy(this.arena, w, SPANS[2 * k]!, SPANS[2 * k + 1]!);
     this.arenaUsed = w;
     this.values.push(Object.freeze(value));
+    if (this.values.length * 2 > this.mask + 1) this.grow();
     const slots = this.slots;
     let x = h & this.mask;
     while (slots[(x << 2) + 1] !== 0) x = (x + 1) & this.mask;
@@ -179,7 +208,8 @@ export class AttributeCache {
   }
 
   private clear(): void {
-    this.slots.fill(0);
+    this.slots = new Int32Array(INITIAL_SLOTS * 4);
+    this.mask = INITIAL_SLOTS - 1;
     this.values = [];
     this.arenaUsed = 0;
   }

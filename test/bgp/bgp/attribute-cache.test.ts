@@ -92,6 +92,20 @@ describe('AttributeCache', () => {
     expect((run(withCache(cache)) as unknown[])[0]).toBe('ATTR_BAD_MP_REACH');
   });
 
+  it('grows its table as blocks come (a full table has a few hundred thousand): every block kept is found again', () => {
+    const cache = new AttributeCache();
+    const small = cache.slotCount;
+    const block = (med: number) => [...ORIGIN_IGP, ...AS_PATH, ...NEXT_HOP, 0x80, 4, 4, ...u32(med)];
+    for (let med = 0; med < 20_000; med++) decode(block(med), [24, 203, 0, 113], withCache(cache));
+    expect(cache.size).toBe(20_000);
+    expect(cache.slotCount).toBeGreaterThanOrEqual(40_000);
+    expect(small).toBeLessThan(cache.slotCount);
+    const hits = cache.hits;
+    for (let med = 0; med < 20_000; med += 7) decode(block(med), [24, 203, 0, 113], withCache(cache));
+    expect(cache.hits - hits).toBe(Math.ceil(20_000 / 7));
+    expect(cache.size).toBe(20_000);
+  });
+
   it('starts afresh when full', () => {
     const cache = new AttributeCache(2);
     for (const med of [1, 2, 3]) decode([...ORIGIN_IGP, ...AS_PATH, ...NEXT_HOP, 0x80, 4, 4, ...u32(med)], [24, 203, 0, 113], withCache(cache));
