@@ -271,7 +271,7 @@ export class App {
       ...(this.flows ? [this.flows] : []),
       ...this.cluster.relayServices(),
       this.http,
-      // In the background: the overview's month of path changes and alerts, read before anyone asks.
+      // In the background, a minute after the start: the overview's month of path changes and alerts, read before anyone asks.
       ...(troubles ? [overviewPreload(troubles, componentLogger(this.log, 'overview'))] : []),
       serviceOf(
         'live',

@@ -37,9 +37,10 @@ export class TroubleMemory {
   }
 
   /**
-   * Reads the horizon from storage now (the daemon calls this at start, so that the first
-   * overview request does not wait for a month of path changes: 11 s at 10,000 targets on
-   * FerretDB). A failure is the caller's to log; the first request then reads again.
+   * Reads the horizon from storage now, unless a request made it read already (the daemon
+   * calls this a minute after its start, so that the first overview request does not wait for
+   * a month of path changes: 11 s at 10,000 targets on FerretDB). A failure is the caller's
+   * to log; the next request then reads again.
    */
   preload(): Promise<void> {
     return this.covers(new Date(this.clock.nowMs())).then(() => {});
@@ -100,16 +101,29 @@ function verdictOf(v: unknown): string | null {
 }
 
 /**
- * A service that starts the memory's read of its horizon and returns at once (start-up does
- * not wait for it); it logs how long the read took, or why it failed (the first overview
- * request then reads again).
+ * A service that reads the memory's horizon in the background a while after the start
+ * (`delayMs`: the start's own work, BMP table dumps and the first probe rounds, goes first),
+ * unless an overview request made it read already; it logs how long the read took, or why it
+ * failed (the next overview request then reads again).
  */
-export function overviewPreload(memory: TroubleMemory, log: Logger): Service {
-  return serviceOf('overview-preload', () => {
-    const t0 = Date.now();
-    memory.preload().then(
-      () => log.info({ ms: Date.now() - t0 }, 'overview aggregates read'),
-      (err: unknown) => log.warn({ err }, 'overview aggregates not read at start; the first overview request reads them'),
-    );
-  });
+export function overviewPreload(memory: TroubleMemory, log: Logger, delayMs = 60_000): Service {
+  let timer: NodeJS.Timeout | null = null;
+  return serviceOf(
+    'overview-preload',
+    () => {
+      timer = setTimeout(() => {
+        timer = null;
+        const t0 = Date.now();
+        memory.preload().then(
+          () => log.info({ ms: Date.now() - t0 }, 'overview aggregates read'),
+          (err: unknown) => log.warn({ err }, 'overview aggregates not read; the next overview request reads them'),
+        );
+      }, delayMs);
+      timer.unref();
+    },
+    () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  );
 }

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { LatencyMemory } from '../../src/http/latency-memory.js';
 import { registerOverviewRoutes, sparkWindows, type OverviewTarget, type TargetTrouble } from '../../src/http/routes/overview.js';
-import { TroubleMemory } from '../../src/http/trouble-memory.js';
+import { TroubleMemory, overviewPreload } from '../../src/http/trouble-memory.js';
 import { EventBus } from '../../src/core/bus.js';
 import type { SmokeTraceEvents } from '../../src/core/events.js';
 import { MongoStore } from '../../src/storage/mongo/store.js';
@@ -155,6 +155,20 @@ describe('GET /api/overview', () => {
     expect(r.statusCode).toBe(200);
     expect((JSON.parse(r.payload) as { rows: TargetTrouble[] }).rows.map(counts)[0]).toEqual(['t00000', 2, 1, 2, 1, 60 + 1440]);
     expect(reads).toBe(2);
+  });
+
+  it('the preload service reads after its delay, not at start, and not at all once stopped', async () => {
+    let reads = 0;
+    const counting = { alerts: store.alerts, pathChanges: Object.assign(Object.create(store.pathChanges) as typeof store.pathChanges, { briefs: (q: Parameters<typeof store.pathChanges.briefs>[0]) => (reads++, store.pathChanges.briefs(q)) }) };
+    const service = overviewPreload(new TroubleMemory(counting, clock, 2 * 24 * 3600_000), silentLogger(), 50);
+    await service.start();
+    expect(reads).toBe(0);
+    await expect.poll(() => reads).toBe(1);
+    const stopped = overviewPreload(new TroubleMemory(counting, clock, 2 * 24 * 3600_000), silentLogger(), 50);
+    await stopped.start();
+    await stopped.stop();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(reads).toBe(1);
   });
 
   it('refuses a bad period with the field named', async () => {
