@@ -216,7 +216,7 @@ export class CorrelatorService implements Service {
   }
 
   /**
-   * The target's stored runs before `first` (this vantage's, within the baseline age, at most
+   * The target's stored runs before `first` (of its vantage, within the baseline age, at most
    * MAX_RESUMED_RUNS) replayed through change detection and the performance reference, their
    * verdicts discarded (they were given before the restart): the state is what it was.
    */
@@ -231,7 +231,7 @@ export class CorrelatorService implements Service {
         limit: MAX_RESUMED_RUNS + 1,
       });
       const earlier = stored
-        .filter((o) => o.id !== first.id && o.startedAt < first.startedAt && o.status !== 'failed' && o.vantage === this.deps.vantage)
+        .filter((o) => o.id !== first.id && o.startedAt < first.startedAt && o.status !== 'failed' && o.vantage === first.vantage)
         .slice(0, MAX_RESUMED_RUNS)
         .reverse();
       if (earlier.length === 0 || this.changes.has(targetId)) return;
@@ -263,7 +263,7 @@ export class CorrelatorService implements Service {
       const firstMs = Date.parse(first.measuredAt);
       const stored = await this.deps.storage.pathMtu.forTarget(first.targetId, { since: new Date(firstMs - MTU_RESUME_AGE_MS), until: new Date(firstMs), limit: MAX_RESUMED_RUNS + 1 });
       const earlier = stored
-        .filter((m) => m.id !== first.id && m.measuredAt < first.measuredAt && m.status === 'ok' && m.vantage === this.deps.vantage)
+        .filter((m) => m.id !== first.id && m.measuredAt < first.measuredAt && m.status === 'ok' && m.vantage === first.vantage)
         .slice(0, MAX_RESUMED_RUNS)
         .reverse();
       if (earlier.length === 0 || this.mtu.has(first.targetId)) return;
