@@ -8,7 +8,8 @@
  * average around the runs (the machine is shared: figures move with its load).
  * Target: >= 500,000 prefixes/s one prefix per UPDATE, on one core.
  *
- *   npx tsx bench/bmp-decode.ts [scale=1] [runs=3] [attributeSets]
+ *   npx tsx bench/bmp-decode.ts [scale=1] [runs=3] [attributeSets] [cacheBlocks]
+ *   (cacheBlocks: bmp.attributeCacheBlocks, default 65,536)
  *   (scale also from env BENCH_SCALE; 1 = the full table)
  */
 import { BmpSession } from '../bgp/bmp-normalize.js';
@@ -23,6 +24,7 @@ const ARRIVAL = new Date('2030-01-01T00:00:00Z');
 const scale = scaleArg();
 const runs = intArg(3, 3);
 const attributeSets = process.argv[4] === undefined ? undefined : intArg(4, 1);
+const cacheBlocks = process.argv[5] === undefined ? undefined : intArg(5, 1);
 const { ipv4, ipv6 } = fullTableAt(scale);
 
 /**
@@ -35,7 +37,7 @@ let cacheUse = { hits: 0, misses: 0 };
 
 function decode(stream: Buffer): number {
   const framer = new BmpFramer();
-  const session = new BmpSession('bench');
+  const session = new BmpSession('bench', cacheBlocks === undefined ? {} : { attributeCacheBlocks: cacheBlocks });
   const events: RouteEvent[] = [];
   let announced = 0;
   let errors = 0;

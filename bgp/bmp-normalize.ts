@@ -69,7 +69,7 @@ export class BmpSession implements FastPathHost {
     withdraws: 0,
   };
   private readonly peers = new Map<string, PeerState>();
-  private readonly addPathPolicy = new AddPathPolicy();
+  private readonly addPathPolicy: AddPathPolicy;
   private readonly peerHeaders = new PeerHeaderCache();
   /** PeerRefs by peer key, shared (frozen) by the events of every message from that peer. */
   private readonly peerRefs = new Map<string, PeerRef>();
@@ -83,10 +83,15 @@ export class BmpSession implements FastPathHost {
   fastPathMessages = 0;
 
   /** `fastPath: false` decodes every message with the general decoder (tests compare both). */
+  /**
+   * `attributeCacheBlocks`: decoded attribute blocks kept for reuse (see AttributeCache; about
+   * 300 bytes each while kept).
+   */
   constructor(
     readonly router: string,
-    options: { fastPath?: boolean } = {},
+    options: { fastPath?: boolean; attributeCacheBlocks?: number } = {},
   ) {
+    this.addPathPolicy = new AddPathPolicy(options.attributeCacheBlocks);
     this.fast = options.fastPath === false ? null : new FastRouteMonitoring(this);
   }
 
@@ -334,7 +339,11 @@ class AddPathPolicy implements UpdateOptions {
   known: Set<string> | null = null;
   direction: 'send' | 'receive' = 'receive';
   locRib = false;
-  readonly attributeCache = new AttributeCache();
+  readonly attributeCache: AttributeCache;
+
+  constructor(attributeCacheBlocks?: number) {
+    this.attributeCache = new AttributeCache(attributeCacheBlocks);
+  }
 
   addPath(afi: number, safi: number): boolean | null {
     const fam = familyName(afi, safi);

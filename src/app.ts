@@ -121,7 +121,7 @@ export class App {
     this.bmp = config.bmp.enabled && roles.collector
       ? new BmpStation({
           config: config.bmp,
-          decoder: (router) => new BmpSession(router),
+          decoder: (router) => new BmpSession(router, { attributeCacheBlocks: config.bmp.attributeCacheBlocks }),
           sink: ingest,
           telemetry: this.telemetry,
           log: componentLogger(this.log, 'bmp'),

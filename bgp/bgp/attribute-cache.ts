@@ -45,13 +45,15 @@ export interface BlockScan {
 }
 
 /**
- * Blocks kept per session. A full table from a transit router carries a few hundred thousand
- * distinct attribute blocks: with 65,536 the cache started afresh every 65,536 new blocks and a
- * table with one block per three prefixes decoded at a third of the rate (bench/bmp-decode.ts
- * with 200,000 attribute sets). The table of slots and the arena grow as blocks come, so a
- * session with few blocks stays small.
+ * Blocks kept per session by default (bmp.attributeCacheBlocks). A full table from a transit
+ * router can carry a few hundred thousand distinct blocks: past the bound the cache starts
+ * afresh, and a table with one block per three prefixes finds 16 % of its blocks decoded before
+ * (bench/bmp-decode.ts with 200,000 attribute sets; 56 % with 262,144 kept). Each kept block
+ * costs about 300 bytes (its attribute object and key bytes), so the default keeps memory for
+ * the RIB; the table of slots and the arena grow as blocks come, so a session with few blocks
+ * stays small.
  */
-export const DEFAULT_ATTRIBUTE_CACHE_ENTRIES = 262_144;
+export const DEFAULT_ATTRIBUTE_CACHE_ENTRIES = 65_536;
 /** Key bytes kept at most (the arena); when full the cache starts afresh. */
 const ARENA_BYTES = 32 * 1024 * 1024;
 /** Slots of a new (or emptied) table; it doubles whenever it is half full. */

@@ -108,6 +108,11 @@ const bmpSchema = z.strictObject({
   maxMessageBytes: z.number().int().min(4096).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   /** Record each router's raw stream under dataDir/bmp-recordings (for `smoketrace replay`). */
   record: z.boolean().default(false),
+  /**
+   * Decoded attribute blocks kept per router session for reuse (about 300 bytes each). Raise it
+   * for routers whose tables carry more distinct blocks: their dumps decode faster, for memory.
+   */
+  attributeCacheBlocks: z.number().int().min(16).max(4_194_304).default(65_536),
 });
 
 const exabgpSchema = z.strictObject({
