@@ -174,7 +174,8 @@ export class AutoTargetService implements Service {
   private onTalkers(t: FlowTalkers): void {
     const nowMs = this.deps.clock.nowMs();
     // A snapshot read back at a start is as old as its own time, not new.
-    const takenMs = t.replayed ? Math.min(nowMs, Date.parse(t.time) || nowMs) : nowMs;
+    const stamped = Date.parse(t.time);
+    const takenMs = t.replayed && Number.isFinite(stamped) ? Math.min(nowMs, stamped) : nowMs;
     const refused = this.pool.onTalkers(t, takenMs);
     if (refused > 0) {
       this.counters.talkersRefused += refused;

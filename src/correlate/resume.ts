@@ -59,3 +59,21 @@ export class ResumeOnFirstSight<T> {
     this.stopped = true;
   }
 }
+
+/**
+ * Of `stored` (newest first, as the repositories answer), the items of `first`'s vantage before
+ * it (not itself) that `usable` keeps, at most `max`, oldest first: what to replay before it.
+ */
+export function earlierOf<T extends { id?: string; vantage: string }>(
+  stored: readonly T[],
+  first: T,
+  timeOf: (item: T) => string,
+  usable: (item: T) => boolean,
+  max: number,
+): T[] {
+  const firstTime = timeOf(first);
+  return stored
+    .filter((x) => x.id !== first.id && timeOf(x) < firstTime && x.vantage === first.vantage && usable(x))
+    .slice(0, max)
+    .reverse();
+}

@@ -10,7 +10,7 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { PmtuMeasurement } from '../probe/pmtu/types.js';
 import type { PathObservation } from '../probe/types.js';
 import type { PathChangeRecord, Storage, StoredAlert } from '../storage/repositories.js';
-import { ResumeOnFirstSight } from './resume.js';
+import { earlierOf, ResumeOnFirstSight } from './resume.js';
 import { defaultAlertId, EMPTY_ALERT_STATE, resumeAlerts, step, type Alert, type AlertIdFactory, type AlertSignal, type AlertState } from './alerts.js';
 import { emptyChangeState } from './change.js';
 import type { RateLimitedHop } from './hops.js';
@@ -230,10 +230,7 @@ export class CorrelatorService implements Service {
         until: new Date(firstMs),
         limit: MAX_RESUMED_RUNS + 1,
       });
-      const earlier = stored
-        .filter((o) => o.id !== first.id && o.startedAt < first.startedAt && o.status !== 'failed' && o.vantage === first.vantage)
-        .slice(0, MAX_RESUMED_RUNS)
-        .reverse();
+      const earlier = earlierOf(stored, first, (o) => o.startedAt, (o) => o.status !== 'failed', MAX_RESUMED_RUNS);
       if (earlier.length === 0 || this.changes.has(targetId)) return;
       let state: AssessState = emptyChangeState(targetId);
       for (const o of earlier) {
@@ -262,10 +259,7 @@ export class CorrelatorService implements Service {
     try {
       const firstMs = Date.parse(first.measuredAt);
       const stored = await this.deps.storage.pathMtu.forTarget(first.targetId, { since: new Date(firstMs - MTU_RESUME_AGE_MS), until: new Date(firstMs), limit: MAX_RESUMED_RUNS + 1 });
-      const earlier = stored
-        .filter((m) => m.id !== first.id && m.measuredAt < first.measuredAt && m.status === 'ok' && m.vantage === first.vantage)
-        .slice(0, MAX_RESUMED_RUNS)
-        .reverse();
+      const earlier = earlierOf(stored, first, (m) => m.measuredAt, (m) => m.status === 'ok', MAX_RESUMED_RUNS);
       if (earlier.length === 0 || this.mtu.has(first.targetId)) return;
       const policy = this.policyFor(first.targetId);
       let state = EMPTY_MTU_STATE;

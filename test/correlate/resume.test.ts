@@ -1,6 +1,6 @@
 /** ResumeOnFirstSight: items of a key wait, in order, for that key's one read after a start. */
 import { describe, expect, it } from 'vitest';
-import { ResumeOnFirstSight } from '../../src/correlate/resume.js';
+import { earlierOf, ResumeOnFirstSight } from '../../src/correlate/resume.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
   let resolve!: () => void;
@@ -44,5 +44,13 @@ describe('ResumeOnFirstSight', () => {
     late.resolve();
     await r.idle();
     expect(handled).toEqual([3, 4]);
+  });
+
+  it('earlierOf: the first item\'s vantage, before it and not itself, kept by the filter, at most max, oldest first', () => {
+    const item = (id: string, t: string, vantage = 'fra', ok = true) => ({ id, t, vantage, ok });
+    const first = item('f', '10');
+    const stored = [item('f', '10'), item('late', '11'), item('e', '09'), item('x', '08', 'nyc'), item('d', '07', 'fra', false), item('c', '06'), item('b', '05'), item('a', '04')];
+    expect(earlierOf(stored, first, (x) => x.t, (x) => x.ok, 10).map((x) => x.id)).toEqual(['a', 'b', 'c', 'e']);
+    expect(earlierOf(stored, first, (x) => x.t, (x) => x.ok, 2).map((x) => x.id)).toEqual(['c', 'e']);
   });
 });
