@@ -133,16 +133,12 @@ function cut(line: string, parsed: JsonObject): LineTemplate | null {
   const timeStart = head[0].length;
   const timeEnd = numberEnd(line, timeStart);
   if (timeEnd < 0) return null;
-  COUNTER.lastIndex = timeEnd;
-  const counter = COUNTER.exec(line);
-  if (counter === null) return null;
-  const counterStart = counter.index + counter[0].length;
+  const counterStart = valueAfter(COUNTER, line, timeEnd);
+  if (counterStart < 0) return null;
   const counterEnd = numberEnd(line, counterStart);
   if (counterEnd < 0) return null;
-  MESSAGE.lastIndex = counterEnd;
-  const message = MESSAGE.exec(line);
-  if (message === null) return null;
-  const messageStart = message.index + message[0].length;
+  const messageStart = valueAfter(MESSAGE, line, counterEnd);
+  if (messageStart < 0) return null;
   const tail = TAIL.exec(line);
   if (tail === null || tail.index <= messageStart) return null;
   const t = {
@@ -169,6 +165,13 @@ function cut(line: string, parsed: JsonObject): LineTemplate | null {
   const fixed = t.head + t.mid + t.neck + t.tail;
   const mentionsExactKeys = fixed.includes('"extended-community"') || fixed.includes('"aigp"');
   return { ...t, sample, mentionsExactKeys };
+}
+
+/** Where the value of the first `key` (a global `"key": ` regex) at or after `from` starts, or -1. */
+function valueAfter(key: RegExp, line: string, from: number): number {
+  key.lastIndex = from;
+  const m = key.exec(line);
+  return m === null ? -1 : m.index + m[0].length;
 }
 
 /** The first piece after a number must not continue it: whitespace or a comma. */
