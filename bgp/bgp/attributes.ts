@@ -7,7 +7,7 @@ import type { Origin, RouteAttributes } from '../types.js';
 import { DecodeError, type DecodeErrorCode, type Severity } from '../errors.js';
 import { ipv4Text, ipv6Text, Reader } from '../reader.js';
 import { AS_TRANS, mergeAs4Path, parseAsSegments, segmentsToElements, type AsSegment } from './as-path.js';
-import type { AttributeCache, BlockScan, CachedAttributes } from './attribute-cache.js';
+import { HAS_AS_PATH, HAS_NEXT_HOP, HAS_ORIGIN, type AttributeCache, type BlockScan } from './attribute-cache.js';
 import { communitiesText, extCommunitiesText, largeCommunitiesText } from './communities.js';
 
 export const ATTR_ORIGIN = 1;
@@ -100,8 +100,33 @@ export interface AttributeContext {
   cache?: AttributeCache | undefined;
 }
 
+/** The list of an attribute a block does not carry: one shared frozen array (nothing writes it). */
+const NONE = Object.freeze([]) as unknown as never[];
+
+/**
+ * Attributes before the block is read. Every key is there, the optional ones undefined (JSON
+ * and the event builders leave them out), so all decoded blocks have one object shape and the
+ * property reads of the event builder (../events.ts) stay monomorphic: with the optional keys
+ * added as attributes came, a table made eight shapes (frozen and not) and the reads went
+ * megamorphic.
+ */
 function emptyAttributes(): RouteAttributes {
-  return { nextHop: null, origin: null, asPath: [], med: null, localPref: null, communities: [], largeCommunities: [], extCommunities: [] };
+  return {
+    nextHop: null,
+    origin: null,
+    asPath: NONE,
+    confedPath: undefined,
+    med: null,
+    localPref: null,
+    communities: NONE,
+    largeCommunities: NONE,
+    extCommunities: NONE,
+    atomicAggregate: undefined,
+    aggregator: undefined,
+    originatorId: undefined,
+    clusterList: undefined,
+    unknownAttributes: undefined,
+  };
 }
 
 const ORIGINS: Origin[] = ['igp', 'egp', 'incomplete'];
@@ -118,23 +143,57 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
   const end = r.end;
   if (!cache.scan(b, start, end, SCAN)) return parseAll(r, ctx);
   const hit = cache.get(b, start, end, SCAN, ctx.fourOctetAsn);
-  if (hit !== null) return fromCache(r, hit, SCAN);
+  if (hit >= 0) return fromCache(r, cache, hit, SCAN);
   const scan: BlockScan = { ...SCAN };
   const issuesBefore = ctx.issues.length;
   const out = parseAll(r, ctx);
-  if (ctx.issues.length === issuesBefore && !out.treatAsWithdraw) {
-    cache.set(b, start, end, scan, ctx.fourOctetAsn, { attrs: out.attrs, hasOrigin: out.hasOrigin, hasAsPath: out.hasAsPath, hasNextHop: out.hasNextHop });
-  }
+  keepIfClean(cache, b, start, end, scan, ctx, issuesBefore, out);
   return out;
 }
 
+/**
+ * Decodes a block the cache does not hold, for a caller that wants it cached and nothing else
+ * (the BMP fast path, ../bmp/fast-route-monitoring.ts): the block is decoded as parseAttributes
+ * does (MP_REACH / MP_UNREACH included, so their problems count) and kept when clean. Its cache
+ * entry, or -1 when it has any issue: the caller leaves the message to the general decoder,
+ * which reports it.
+ */
+export function decodeForCache(cache: AttributeCache, b: Buffer, start: number, end: number, scan: BlockScan, fourOctetAsn: boolean): number {
+  const ctx: AttributeContext = { fourOctetAsn, issues: [] };
+  let out: ParsedAttributes;
+  try {
+    out = parseAll(new Reader(b, start, end), ctx);
+  } catch (e) {
+    if (e instanceof DecodeError) return -1;
+    throw e;
+  }
+  return keepIfClean(cache, b, start, end, scan, ctx, 0, out);
+}
+
+/** Stores the block parseAll decoded into `out` when it raised no issue; its entry, or -1. */
+function keepIfClean(
+  cache: AttributeCache,
+  b: Buffer,
+  start: number,
+  end: number,
+  scan: BlockScan,
+  ctx: AttributeContext,
+  issuesBefore: number,
+  out: ParsedAttributes,
+): number {
+  if (ctx.issues.length !== issuesBefore || out.treatAsWithdraw) return -1;
+  const has = (out.hasOrigin ? HAS_ORIGIN : 0) | (out.hasAsPath ? HAS_AS_PATH : 0) | (out.hasNextHop ? HAS_NEXT_HOP : 0);
+  return cache.set(b, start, end, scan, ctx.fourOctetAsn, out.attrs, has);
+}
+
 /** A block whose other attributes were decoded before: only MP_REACH / MP_UNREACH are decoded, in block order. */
-function fromCache(r: Reader, hit: CachedAttributes, s: BlockScan): ParsedAttributes {
+function fromCache(r: Reader, cache: AttributeCache, entry: number, s: BlockScan): ParsedAttributes {
+  const has = cache.has(entry);
   const out: ParsedAttributes = {
-    attrs: hit.attrs,
-    hasOrigin: hit.hasOrigin,
-    hasAsPath: hit.hasAsPath,
-    hasNextHop: hit.hasNextHop,
+    attrs: cache.attributes(entry),
+    hasOrigin: (has & HAS_ORIGIN) !== 0,
+    hasAsPath: (has & HAS_AS_PATH) !== 0,
+    hasNextHop: (has & HAS_NEXT_HOP) !== 0,
     count: s.count,
     mpReach: null,
     mpUnreach: null,

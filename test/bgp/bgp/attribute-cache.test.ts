@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateTable, prng } from '../../../bench/lib/gen-table.js';
-import { AttributeCache } from '../../../bgp/bgp/attribute-cache.js';
+import { AttributeCache, keyHash, type BlockScan } from '../../../bgp/bgp/attribute-cache.js';
 import { decodeUpdateBody, type UpdateOptions } from '../../../bgp/bgp/update.js';
 import { BmpSession } from '../../../bgp/bmp-normalize.js';
 import { BmpFramer } from '../../../bgp/bmp/framer.js';
@@ -104,6 +104,60 @@ describe('AttributeCache', () => {
     for (let med = 0; med < 20_000; med += 7) decode(block(med), [24, 203, 0, 113], withCache(cache));
     expect(cache.hits - hits).toBe(Math.ceil(20_000 / 7));
     expect(cache.size).toBe(20_000);
+  });
+
+  it('tells apart blocks that differ in one octet, wherever it is (compared four octets at a time, then the rest)', () => {
+    // COMMUNITIES of 1 to 3 values after ORIGIN, AS_PATH, NEXT_HOP: key lengths 28, 32 and 36,
+    // so the changed octet falls in a whole word or in the tail, in each position of a word.
+    const fresh = { fourOctetAsn: true, addPath: () => false };
+    const cache = new AttributeCache();
+    const blocks: number[][] = [];
+    for (let n = 1; n <= 3; n++) {
+      const values = Array.from({ length: 4 * n }, (_, i) => 10 + i);
+      const block = (v: number[]) => [...ORIGIN_IGP, ...AS_PATH, ...NEXT_HOP, 0xc0, 8, v.length, ...v];
+      blocks.push(block(values));
+      for (let i = 0; i < values.length; i++) blocks.push(block(values.map((x, k) => (k === i ? x + 1 : x))));
+    }
+    for (const b of blocks) decode(b, [24, 203, 0, 113], withCache(cache));
+    expect([cache.size, cache.hits]).toEqual([blocks.length, 0]);
+    for (const b of blocks) expect(decode(b, [24, 203, 0, 113], withCache(cache)).attributes).toEqual(decode(b, [24, 203, 0, 113], fresh).attributes);
+    expect(cache.hits).toBe(blocks.length);
+  });
+
+  it('tells apart blocks of the same length and hash: the key octets are compared', () => {
+    // Key: ORIGIN, AS_PATH, NEXT_HOP, COMMUNITIES with three values (39 octets). Vary octets
+    // 27-29 (inside two words read by the two hash lanes) until two blocks hash alike: a 32-bit
+    // hash, so expected after about 80,000 tries (bounded).
+    const fresh = { fourOctetAsn: true, addPath: () => false };
+    const base = [...ORIGIN_IGP, ...AS_PATH, ...NEXT_HOP, 0xc0, 8, 12, ...new Array<number>(12).fill(7)];
+    const block = (v: number) => {
+      const b = Buffer.from(base);
+      b.writeUIntBE(v, 27, 3);
+      return b;
+    };
+    const scanner = new AttributeCache();
+    const scan: BlockScan = { count: 0, mpReachAt: -1, mpUnreachAt: -1, keyLength: 0 };
+    const seen = new Map<number, number>();
+    let pair: number[] | null = null;
+    for (let v = 0; v < 1 << 20 && pair === null; v++) {
+      const b = block(v);
+      scanner.scan(b, 0, b.length, scan);
+      const h = keyHash(b, 0, b.length, scan, true);
+      const other = seen.get(h);
+      if (other === undefined) seen.set(h, v);
+      else pair = [other, v];
+    }
+    expect(pair).not.toBeNull();
+    const [x, y] = pair!.map((v) => [...block(v)]) as [number[], number[]];
+    const cache = new AttributeCache();
+    decode(x, [24, 203, 0, 113], withCache(cache));
+    const second = decode(y, [24, 203, 0, 113], withCache(cache));
+    expect([cache.hits, cache.size]).toEqual([0, 2]);
+    expect(second.attributes).toEqual(decode(y, [24, 203, 0, 113], fresh).attributes);
+    expect(second.attributes).not.toEqual(decode(x, [24, 203, 0, 113], fresh).attributes);
+    expect(decode(x, [24, 203, 0, 113], withCache(cache)).attributes).toEqual(decode(x, [24, 203, 0, 113], fresh).attributes);
+    expect(decode(y, [24, 203, 0, 113], withCache(cache)).attributes).toEqual(second.attributes);
+    expect(cache.hits).toBe(2);
   });
 
   it('starts afresh when full', () => {
