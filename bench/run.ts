@@ -31,6 +31,8 @@ const round = (n: number, min: number) => String(Math.max(min, Math.round(n)));
 export const ARGS: Record<string, (scale: number) => string[]> = {
   'bmp-abuse': (s) => ['3', round(10_000 * s, 50)],
   'bmp-decode': (s) => [String(s)],
+  // This checkout against itself: the spread of the pairs is the machine's noise.
+  'bmp-decode-ab': (s) => [join(here, '..'), join(here, '..'), round(60_000 * s, 64), '2', String(s)],
   'correlate-latency': (s) => [String(s), round(10_000 * s, 100), round(300 * s, 30)],
   'exabgp-parse': (s) => [round(200_000 * s, 1000)],
   'rib-memory': (s) => [round(1_000_000 * s, 1000), round(200_000 * s, 200)],

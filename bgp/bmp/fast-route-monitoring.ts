@@ -131,7 +131,7 @@ export class FastRouteMonitoring {
     } else if (hasNlri) return false;
 
     const mark = out.length;
-    const time = this.host.timeOf(buf.readUInt32BE(ph + IDENTITY), buf.readUInt32BE(ph + IDENTITY + 4), arrival);
+    const time = this.host.timeOf(view.getUint32(ph + IDENTITY), view.getUint32(ph + IDENTITY + 4), arrival);
     const router = this.host.router;
     let withdrawn = 0;
     let announced = 0;
