@@ -31,11 +31,20 @@ const FLAG_OPTIONAL = 0x80;
 const FLAG_TRANSITIVE = 0x40;
 const FLAG_EXTENDED = 0x10;
 
+/** How an attribute's length is checked: exactly `a`, a non-zero multiple of `a`, at least `a`, `a` or `b`, or anything. */
+const EXACT = 0;
+const MULTIPLE = 1;
+const AT_LEAST = 2;
+const EITHER = 3;
+const ANY = 4;
+
 interface AttrSpec {
   /** Expected Optional and Transitive flag bits (RFC 7606 3c). */
   flags: number;
-  /** Length rule: exact length, or a multiple (negative: -k means "non-zero multiple of k"). */
-  len: number | ((n: number) => boolean);
+  /** Length rule (data, not a function: one monomorphic check for every attribute). */
+  len: number;
+  a: number;
+  b: number;
   /** Cost of a malformed value (RFC 7606 7.x). */
   severity: Severity;
   code: DecodeErrorCode;
@@ -44,27 +53,44 @@ interface AttrSpec {
 const WELL_KNOWN = FLAG_TRANSITIVE;
 const OPT_TRANS = FLAG_OPTIONAL | FLAG_TRANSITIVE;
 const OPT_NON_TRANS = FLAG_OPTIONAL;
-const multipleOf = (k: number) => (n: number) => n > 0 && n % k === 0;
-const any = () => true;
+const exactly = (a: number) => ({ len: EXACT, a, b: 0 });
+const multipleOf = (a: number) => ({ len: MULTIPLE, a, b: 0 });
+const atLeast = (a: number) => ({ len: AT_LEAST, a, b: 0 });
+const any = { len: ANY, a: 0, b: 0 };
 
 const SPECS: Record<number, AttrSpec> = {
-  [ATTR_ORIGIN]: { flags: WELL_KNOWN, len: 1, severity: 'treat-as-withdraw', code: 'ATTR_BAD_ORIGIN' }, // 7.1
-  [ATTR_AS_PATH]: { flags: WELL_KNOWN, len: any, severity: 'treat-as-withdraw', code: 'ATTR_BAD_AS_PATH' }, // 7.2
-  [ATTR_NEXT_HOP]: { flags: WELL_KNOWN, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_NEXT_HOP' }, // 7.3
-  [ATTR_MED]: { flags: OPT_NON_TRANS, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.4
-  [ATTR_LOCAL_PREF]: { flags: WELL_KNOWN, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.5
-  [ATTR_ATOMIC_AGGREGATE]: { flags: WELL_KNOWN, len: 0, severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // 7.6
-  [ATTR_AGGREGATOR]: { flags: OPT_TRANS, len: (n) => n === 6 || n === 8, severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // 7.7
-  [ATTR_COMMUNITIES]: { flags: OPT_TRANS, len: multipleOf(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.8
-  [ATTR_ORIGINATOR_ID]: { flags: OPT_NON_TRANS, len: 4, severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.9
-  [ATTR_CLUSTER_LIST]: { flags: OPT_NON_TRANS, len: multipleOf(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.10
-  [ATTR_MP_REACH]: { flags: OPT_NON_TRANS, len: (n) => n >= 5, severity: 'message-skip', code: 'ATTR_BAD_MP_REACH' }, // 7.11
-  [ATTR_MP_UNREACH]: { flags: OPT_NON_TRANS, len: (n) => n >= 3, severity: 'message-skip', code: 'ATTR_BAD_MP_REACH' }, // 7.11
-  [ATTR_EXT_COMMUNITIES]: { flags: OPT_TRANS, len: multipleOf(8), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.14
-  [ATTR_AS4_PATH]: { flags: OPT_TRANS, len: any, severity: 'attribute-discard', code: 'ATTR_BAD_AS4_PATH' }, // RFC 6793 6
-  [ATTR_AS4_AGGREGATOR]: { flags: OPT_TRANS, len: 8, severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // RFC 6793 6
-  [ATTR_LARGE_COMMUNITY]: { flags: OPT_TRANS, len: multipleOf(12), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // RFC 8092 6
+  [ATTR_ORIGIN]: { flags: WELL_KNOWN, ...exactly(1), severity: 'treat-as-withdraw', code: 'ATTR_BAD_ORIGIN' }, // 7.1
+  [ATTR_AS_PATH]: { flags: WELL_KNOWN, ...any, severity: 'treat-as-withdraw', code: 'ATTR_BAD_AS_PATH' }, // 7.2
+  [ATTR_NEXT_HOP]: { flags: WELL_KNOWN, ...exactly(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_NEXT_HOP' }, // 7.3
+  [ATTR_MED]: { flags: OPT_NON_TRANS, ...exactly(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.4
+  [ATTR_LOCAL_PREF]: { flags: WELL_KNOWN, ...exactly(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.5
+  [ATTR_ATOMIC_AGGREGATE]: { flags: WELL_KNOWN, ...exactly(0), severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // 7.6
+  [ATTR_AGGREGATOR]: { flags: OPT_TRANS, len: EITHER, a: 6, b: 8, severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // 7.7
+  [ATTR_COMMUNITIES]: { flags: OPT_TRANS, ...multipleOf(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.8
+  [ATTR_ORIGINATOR_ID]: { flags: OPT_NON_TRANS, ...exactly(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.9
+  [ATTR_CLUSTER_LIST]: { flags: OPT_NON_TRANS, ...multipleOf(4), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.10
+  [ATTR_MP_REACH]: { flags: OPT_NON_TRANS, ...atLeast(5), severity: 'message-skip', code: 'ATTR_BAD_MP_REACH' }, // 7.11
+  [ATTR_MP_UNREACH]: { flags: OPT_NON_TRANS, ...atLeast(3), severity: 'message-skip', code: 'ATTR_BAD_MP_REACH' }, // 7.11
+  [ATTR_EXT_COMMUNITIES]: { flags: OPT_TRANS, ...multipleOf(8), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // 7.14
+  [ATTR_AS4_PATH]: { flags: OPT_TRANS, ...any, severity: 'attribute-discard', code: 'ATTR_BAD_AS4_PATH' }, // RFC 6793 6
+  [ATTR_AS4_AGGREGATOR]: { flags: OPT_TRANS, ...exactly(8), severity: 'attribute-discard', code: 'ATTR_BAD_LENGTH' }, // RFC 6793 6
+  [ATTR_LARGE_COMMUNITY]: { flags: OPT_TRANS, ...multipleOf(12), severity: 'treat-as-withdraw', code: 'ATTR_BAD_LENGTH' }, // RFC 8092 6
 };
+
+function lengthOk(spec: AttrSpec, n: number): boolean {
+  switch (spec.len) {
+    case EXACT:
+      return n === spec.a;
+    case MULTIPLE:
+      return n > 0 && n % spec.a === 0;
+    case AT_LEAST:
+      return n >= spec.a;
+    case EITHER:
+      return n === spec.a || n === spec.b;
+    default:
+      return true;
+  }
+}
 
 export interface MpReach {
   afi: number;
@@ -98,6 +124,11 @@ export interface AttributeContext {
   issues: DecodeError[];
   /** Decoded attributes of blocks seen before (per session): see ./attribute-cache.ts. */
   cache?: AttributeCache | undefined;
+  /**
+   * Only what a cache entry keeps: MP_REACH / MP_UNREACH are checked (flags, length) but their
+   * values not decoded (decodeForCache: the caller decodes them, and a hit checks them again).
+   */
+  keyOnly?: boolean;
 }
 
 /** The list of an attribute a block does not carry: one shared frozen array (nothing writes it). */
@@ -154,12 +185,13 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
 /**
  * Decodes a block the cache does not hold, for a caller that wants it cached and nothing else
  * (the BMP fast path, ../bmp/fast-route-monitoring.ts): the block is decoded as parseAttributes
- * does (MP_REACH / MP_UNREACH included, so their problems count) and kept when clean. Its cache
- * entry, or -1 when it has any issue: the caller leaves the message to the general decoder,
- * which reports it.
+ * does, MP_REACH / MP_UNREACH only checked (the fast path decodes them, or declines and the
+ * general decoder, reading the block from the cache, decodes them and reports their problems),
+ * and kept when clean. Its cache entry, or -1 when it has any issue: the caller leaves the
+ * message to the general decoder, which reports it.
  */
 export function decodeForCache(cache: AttributeCache, b: Buffer, start: number, end: number, scan: BlockScan, fourOctetAsn: boolean): number {
-  const ctx: AttributeContext = { fourOctetAsn, issues: [] };
+  const ctx: AttributeContext = { fourOctetAsn, issues: [], keyOnly: true };
   let out: ParsedAttributes;
   try {
     out = parseAll(new Reader(b, start, end), ctx);
@@ -341,7 +373,7 @@ function parseAll(r: Reader, ctx: AttributeContext): ParsedAttributes {
       }
       case ATTR_MP_REACH:
       case ATTR_MP_UNREACH:
-        mpValue(out, type, b, p, end, valueAt);
+        if (ctx.keyOnly !== true) mpValue(out, type, b, p, end, valueAt);
         break;
     }
   }
@@ -351,8 +383,7 @@ function parseAll(r: Reader, ctx: AttributeContext): ParsedAttributes {
 
 function checkShape(spec: AttrSpec, flags: number, len: number): string | null {
   if ((flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE)) !== spec.flags) return `flags 0x${flags.toString(16)} conflict with the type`;
-  const ok = typeof spec.len === 'number' ? len === spec.len : spec.len(len);
-  return ok ? null : `length ${len} invalid`;
+  return lengthOk(spec, len) ? null : `length ${len} invalid`;
 }
 
 function malformed(out: ParsedAttributes, ctx: AttributeContext, spec: AttrSpec, at: number, message: string): void {
