@@ -90,11 +90,12 @@ replay
 
 program
   .command('exabgp-bridge')
-  .description("ExaBGP's api process: forwards its JSON lines from stdin to the daemon (never writes stdout)")
+  .description("ExaBGP's api process: forwards its JSON lines from stdin to the daemon (stdout: only route refreshes when the daemon comes back)")
   .option('--to <target>', 'the daemon feed: tcp://HOST:PORT or unix:/PATH', 'tcp://127.0.0.1:11020')
   .option('--buffer <lines>', 'lines held while the daemon is away (then the oldest are dropped, counted)', '100000')
   .option('--drain-ms <ms>', 'after stdin ends, how long to keep trying to deliver what is held', '5000')
-  .action((opts: { to: string; buffer: string; drainMs: string }) => exabgpBridgeCommand(opts));
+  .option('--refresh <families>', "route refresh asked of ExaBGP when the daemon comes back (comma-separated; '' for none)", 'ipv4 unicast,ipv6 unicast')
+  .action((opts: { to: string; buffer: string; drainMs: string; refresh: string }) => exabgpBridgeCommand(opts));
 
 try {
   await program.parseAsync(process.argv);

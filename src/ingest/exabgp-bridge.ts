@@ -23,11 +23,25 @@ export interface BridgeOptions {
   maxBufferedLines: number;
   maxLineBytes: number;
   input: Readable;
-  /** Diagnostics only: ExaBGP reads stdout as API commands, so nothing is ever written there. */
+  /** Diagnostics (stderr, which ExaBGP logs); never stdout, which ExaBGP reads as API commands. */
   report: (message: string) => void;
   /** How long to keep trying to deliver what is held after the input ends. */
   drainMs: number;
+  /**
+   * Writes one API command to ExaBGP (its process's stdout). When set, each reconnection after
+   * the daemon was lost asks ExaBGP to send a route refresh (RFC 2918) to every established peer
+   * for each of `refreshFamilies`: the restarted daemon's RIB is empty, and the peers then send
+   * their routes again over the sessions the bridge kept up. Nothing else is ever written.
+   */
+  command?: (line: string) => void;
+  /** Families refreshed on reconnection (ExaBGP's names), default IPv4 and IPv6 unicast. */
+  refreshFamilies?: readonly string[];
+  /** At most one refresh per this interval (a flapping connection defers it), default 60 s. */
+  refreshIntervalMs?: number;
 }
+
+/** ExaBGP's answers to API commands ("done", "error"; with api.ack on): not JSON, never forwarded. */
+const ACKS = new Set(['done', 'error']);
 
 export interface BridgeStats {
   received: number;
@@ -35,16 +49,21 @@ export interface BridgeStats {
   dropped: number;
   overlong: number;
   connects: number;
+  /** Route refreshes asked of ExaBGP (one per reconnection, all families). */
+  refreshes: number;
+  /** ExaBGP's command answers read and not forwarded. */
+  acks: number;
 }
 
 /**
  * `smoketrace exabgp-bridge`: ExaBGP's api process. Reads ExaBGP's JSON lines
  * on stdin and forwards them to the daemon's feed socket; keeps reading (so
  * ExaBGP's session stays up) while the daemon restarts, holding a bounded
- * buffer, reconnecting with backoff, and counting what it had to drop.
+ * buffer, reconnecting with backoff, and counting what it had to drop. Once the
+ * daemon is back it asks ExaBGP for a route refresh (see BridgeOptions.command).
  */
 export class ExabgpBridge {
-  readonly stats: BridgeStats = { received: 0, forwarded: 0, dropped: 0, overlong: 0, connects: 0 };
+  readonly stats: BridgeStats = { received: 0, forwarded: 0, dropped: 0, overlong: 0, connects: 0, refreshes: 0, acks: 0 };
   private queue: string[] = [];
   private head = 0;
   private socket: Socket | null = null;
@@ -55,6 +74,8 @@ export class ExabgpBridge {
   private stopped = false;
   private lastDropReport = 0;
   private finish: (() => void) | null = null;
+  private lastRefresh = -Infinity;
+  private refreshTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: BridgeOptions) {}
 
@@ -96,6 +117,10 @@ export class ExabgpBridge {
   }
 
   private enqueue(line: string): void {
+    if (ACKS.has(line)) {
+      this.stats.acks++;
+      return;
+    }
     this.stats.received++;
     this.queue.push(line);
     const over = this.depth() - this.o.maxBufferedLines;
@@ -120,12 +145,15 @@ export class ExabgpBridge {
     const { tcp, unix } = this.o.target;
     const socket = unix ? connect(unix) : connect(tcp!.port, tcp!.host);
     this.socket = socket;
+    let opened = false;
     socket.on('connect', () => {
+      opened = true;
       this.connected = true;
       this.stats.connects++;
       this.backoff = 200;
       this.o.report(`exabgp-bridge: connected to the daemon (${this.depth()} line(s) held)`);
       this.pump();
+      if (this.stats.connects > 1) this.refresh();
     });
     socket.on('drain', () => this.pump());
     // The daemon closed its side: stop handing it lines now, not at 'close'.
@@ -135,13 +163,33 @@ export class ExabgpBridge {
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      if (this.socket === socket && this.stats.connects > 0) this.o.report('exabgp-bridge: daemon connection lost, holding lines');
+      if (this.socket === socket && opened) this.o.report('exabgp-bridge: daemon connection lost, holding lines');
       this.connected = false;
       this.socket = null;
       if (this.stopped) return;
       this.retryTimer = setTimeout(() => this.connect(), this.backoff);
       this.backoff = Math.min(this.backoff * 2, 5_000);
     });
+  }
+
+  /** Asks ExaBGP for a route refresh of every family now, or when the interval since the last one has passed. */
+  private refresh(): void {
+    const command = this.o.command;
+    if (command === undefined || this.refreshTimer !== null || this.stopped) return;
+    const wait = this.lastRefresh + (this.o.refreshIntervalMs ?? 60_000) - Date.now();
+    if (wait > 0) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = null;
+        this.refresh();
+      }, wait);
+      this.refreshTimer.unref();
+      return;
+    }
+    this.lastRefresh = Date.now();
+    this.stats.refreshes++;
+    const families = this.o.refreshFamilies ?? ['ipv4 unicast', 'ipv6 unicast'];
+    for (const family of families) command(`announce route-refresh ${family}`);
+    this.o.report(`exabgp-bridge: the daemon reconnected: asked ExaBGP for a route refresh (${families.join(', ')})`);
   }
 
   /** Writes held lines while the socket accepts them. Lines are removed only once handed to the socket. */
@@ -160,6 +208,7 @@ export class ExabgpBridge {
     if (this.stopped) return;
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.socket?.destroy();
     const left = this.depth();
     if (left > 0) this.stats.dropped += left;

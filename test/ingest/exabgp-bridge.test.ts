@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ExabgpBridge, parseBridgeTarget } from '../../src/ingest/exabgp-bridge.js';
+import { ExabgpBridge, parseBridgeTarget, type BridgeOptions } from '../../src/ingest/exabgp-bridge.js';
 import { runCli } from '../helpers/daemon.js';
 
 /** A stand-in for the daemon's feed socket that records the lines it receives. */
@@ -40,6 +40,11 @@ async function until(cond: () => boolean, ms = 10_000) {
   }
 }
 
+/** A bridge reading `input`, forwarding to 127.0.0.1:port, holding 1,000 lines; `more` overrides. */
+function bridgeTo(port: number, input: PassThrough, more: Partial<BridgeOptions> = {}): ExabgpBridge {
+  return new ExabgpBridge({ target: { tcp: { host: '127.0.0.1', port } }, maxBufferedLines: 1000, maxLineBytes: 1 << 20, input, report: () => {}, drainMs: 5000, ...more });
+}
+
 describe('exabgp bridge', () => {
   it('parses targets', () => {
     expect(parseBridgeTarget('tcp://127.0.0.1:11020')).toEqual({ tcp: { host: '127.0.0.1', port: 11020 } });
@@ -54,14 +59,7 @@ describe('exabgp bridge', () => {
     await daemon.start();
     const input = new PassThrough();
     const reports: string[] = [];
-    const bridge = new ExabgpBridge({
-      target: { tcp: { host: '127.0.0.1', port: daemon.port } },
-      maxBufferedLines: 1000,
-      maxLineBytes: 1 << 20,
-      input,
-      report: (m) => reports.push(m),
-      drainMs: 5000,
-    });
+    const bridge = bridgeTo(daemon.port, input, { report: (m) => reports.push(m) });
     const done = bridge.run();
     for (let i = 0; i < 10; i++) input.write(`{"n":${i}}\n`);
     await until(() => daemon.lines.length === 10);
@@ -82,14 +80,7 @@ describe('exabgp bridge', () => {
 
   it('drops the oldest lines past its buffer while the daemon is away, and counts them', async () => {
     const input = new PassThrough();
-    const bridge = new ExabgpBridge({
-      target: { tcp: { host: '127.0.0.1', port: 1 } },
-      maxBufferedLines: 5,
-      maxLineBytes: 1 << 20,
-      input,
-      report: () => {},
-      drainMs: 100,
-    });
+    const bridge = bridgeTo(1, input, { maxBufferedLines: 5, drainMs: 100 });
     const done = bridge.run();
     for (let i = 0; i < 12; i++) input.write(`{"n":${i}}\n`);
     input.end();
@@ -99,7 +90,63 @@ describe('exabgp bridge', () => {
     expect(stats.forwarded).toBe(0);
   });
 
-  it('as a process: writes nothing on stdout (ExaBGP reads stdout as commands)', async () => {
+  it('asks ExaBGP for a route refresh when the daemon comes back (not on the first connection), at most once per interval, and drops command answers', async () => {
+    const daemon = new FakeDaemon();
+    await daemon.start();
+    const input = new PassThrough();
+    const commands: string[] = [];
+    const bridge = bridgeTo(daemon.port, input, { drainMs: 1000, command: (line) => commands.push(line), refreshIntervalMs: 1500 });
+    const done = bridge.run();
+    input.write('{"n":1}\n');
+    await until(() => daemon.lines.length === 1);
+    expect(commands).toEqual([]);
+    // The daemon restarts: one refresh of both families once it is back.
+    await daemon.stop();
+    await until(() => !bridge.isConnected());
+    let back = new FakeDaemon(daemon.port);
+    await back.start();
+    await until(() => bridge.isConnected());
+    expect(commands).toEqual(['announce route-refresh ipv4 unicast', 'announce route-refresh ipv6 unicast']);
+    // ExaBGP answers each command ("done"/"error" with api.ack on): not forwarded.
+    input.write('done\nerror\n{"n":2}\n');
+    await until(() => back.lines.length === 1);
+    expect(back.lines).toEqual(['{"n":2}']);
+    // Lost again at once: the next refresh waits for the interval.
+    await back.stop();
+    await until(() => !bridge.isConnected());
+    back = new FakeDaemon(daemon.port);
+    await back.start();
+    await until(() => bridge.isConnected());
+    expect(commands).toHaveLength(2);
+    await until(() => commands.length === 4, 5000);
+    expect(commands.slice(2)).toEqual(commands.slice(0, 2));
+    input.end();
+    const stats = await done;
+    expect(stats).toMatchObject({ refreshes: 2, acks: 2, received: 2 });
+    await back.stop();
+  });
+
+  it('as a process: after a daemon restart writes the route refreshes on stdout, and nothing with --refresh ""', async () => {
+    for (const refresh of [undefined, '']) {
+      const daemon = new FakeDaemon();
+      await daemon.start();
+      const d = runCli(['exabgp-bridge', '--to', `tcp://127.0.0.1:${daemon.port}`, ...(refresh === undefined ? [] : ['--refresh', refresh])], {}, { stdin: 'pipe' });
+      d.child.stdin!.write('{"type":"keepalive"}\n');
+      await until(() => daemon.lines.length === 1);
+      await daemon.stop();
+      const back = new FakeDaemon(daemon.port);
+      await back.start();
+      d.child.stdin!.write('{"type":"keepalive","n":2}\n');
+      await until(() => back.lines.length === 1);
+      d.child.stdin!.end();
+      expect((await d.exited).code).toBe(0);
+      const stdout = d.logs.map((l) => l['msg']);
+      expect(stdout).toEqual(refresh === undefined ? ['announce route-refresh ipv4 unicast', 'announce route-refresh ipv6 unicast'] : []);
+      await back.stop();
+    }
+  });
+
+  it('as a process: writes nothing on stdout while the daemon stays (ExaBGP reads stdout as commands)', async () => {
     const daemon = new FakeDaemon();
     await daemon.start();
     const d = runCli(['exabgp-bridge', '--to', `tcp://127.0.0.1:${daemon.port}`], {}, { stdin: 'pipe' });

@@ -177,16 +177,27 @@ start_smoketrace() {
     --listen-addr="127.0.0.1:$MONGO_PORT" --telemetry=disable --debug-addr=- --log-level=error
   wait_for "FerretDB on 127.0.0.1:$MONGO_PORT" 100 0.1 nsx probe bash -c "exec 3<>/dev/tcp/127.0.0.1/$MONGO_PORT" \
     || die "FerretDB did not start: $(tail -3 "$RUN/log/ferretdb.log")"
+  start_daemon
+  start http-bridge probe socat "UNIX-LISTEN:$RUN/http.sock,fork,mode=600" "TCP:127.0.0.1:$HTTP_PORT"
+}
+start_daemon() {
   # The generated config must win: drop the environment overrides a caller may have set (e.g. .ci/run's
   # MONGODB_URI points at the host's loopback, which the probe namespace cannot reach).
   local unset=() v
   for v in MONGODB_URI SMOKETRACE_DATA_DIR SMOKETRACE_HTTP_HOST SMOKETRACE_HTTP_PORT SMOKETRACE_API_TOKEN SMOKETRACE_LOG_LEVEL \
     SMOKETRACE_VANTAGE SMOKETRACE_WAIT_FOR_DB SMOKETRACE_BMP_PORT SMOKETRACE_EXABGP_PORT; do unset+=(-u "$v"); done
   start daemon probe env "${unset[@]}" "$NODE" --import tsx "$ROOT/src/cli.ts" start --config "$CONF/smoketrace.yaml"
-  start http-bridge probe socat "UNIX-LISTEN:$RUN/http.sock,fork,mode=600" "TCP:127.0.0.1:$HTTP_PORT"
   wait_for "SmokeTrace daemon" 240 0.25 daemon_started_or_dead || true
   alive daemon || die "the SmokeTrace daemon exited: $(tail -5 "$RUN/log/daemon.log")"
   grep -q '"msg":"smoketrace started"' "$RUN/log/daemon.log" || die "the SmokeTrace daemon did not start in 60 s: $(tail -5 "$RUN/log/daemon.log")"
+}
+# restart-daemon: SIGTERM the daemon, start it again (same config, data and FerretDB); routers, ExaBGP
+# and its bridge stay up. Returns once the new daemon logged its start.
+cmd_restart_daemon() {
+  stop daemon
+  mv "$RUN/log/daemon.log" "$RUN/log/daemon.log.$(date +%s)"
+  start_daemon
+  log "daemon restarted"
 }
 start_routers() {
   mkdir -p "$RUN"/{r1,r2,r3,r4}
@@ -452,6 +463,7 @@ case ${1:-} in
   ecmp) shift; cmd_ecmp "$@" ;;
   target) shift; cmd_target "$@" ;;
   unrelated) shift; cmd_unrelated "$@" ;;
+  restart-daemon) cmd_restart_daemon ;;
   trace) shift; cmd_trace "$@" ;;
   nsexec) shift; r=$1; shift; nsx "$r" "$@" ;;
   vtysh) shift; vtysh_r1 "$@" ;;

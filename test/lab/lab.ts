@@ -128,6 +128,11 @@ export class Lab {
     return labScript(args, { LAB_ID: this.id });
   }
 
+  /** Stops the daemon (SIGTERM) and starts it again; routers, ExaBGP and its bridge stay up. */
+  restartDaemon(): Promise<string> {
+    return this.sh('restart-daemon');
+  }
+
   flip(to: FlipTo): Promise<string> {
     return this.sh('flip', to);
   }

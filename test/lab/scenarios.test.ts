@@ -5,6 +5,8 @@
  * Everything is read back through the daemon's HTTP API, as a user would.
  * Needs root; fails (never skips) when the machine cannot create namespaces.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathObservation } from '../../src/probe/types.js';
 import { waitFor } from '../helpers/processes.js';
@@ -437,5 +439,34 @@ describe('network lab: a real SmokeTrace daemon, FRR/BIRD routers, BMP and ExaBG
     await eventually('the unrelated withdraw from ExaBGP', async () => eventsAfter(peersOf(await history(LAB_ADDR.unrelatedPrefix4), EXABGP), wAt, 'withdraw').length > 0);
     const changesAfter = (await L().apiOk<{ changes: PathChange[] }>('GET', `/api/targets/${TARGET}/changes`)).changes.length;
     expect(changesAfter).toBe(changesBefore);
+  });
+
+  it('i. the daemon restarts: BMP routers reconnect, and the ExaBGP bridge asks for a route refresh, so its routes are in the RIB again', async () => {
+    /** Routes in the RIB from one router or feed (GET /api/peers). */
+    const routes = async (router: string) => {
+      const r = await L().apiOk<{ routers: Array<{ router: string; peers: Array<{ routes?: number }> }> }>('GET', '/api/peers');
+      return r.routers.filter((x) => x.router === router).reduce((n, x) => n + x.peers.reduce((m, p) => m + (p.routes ?? 0), 0), 0);
+    };
+    /** The count once it holds still for 3 s (earlier scenarios leave BGP converging: cut, restore, withdraw). */
+    const settled = (router: string) =>
+      eventually(`${router}: route count settled`, async () => {
+        const a = await routes(router);
+        await new Promise((r) => setTimeout(r, 3000));
+        return a > 0 && (await routes(router)) === a ? a : null;
+      }, 60_000);
+    const before = { exabgp: await settled(EXABGP), r1: await settled(R1_BMP) };
+    console.log(`[lab] i: routes before the restart ${JSON.stringify(before)}`);
+    expect(before.exabgp).toBeGreaterThan(0);
+    await step('i: restart the daemon (routers, ExaBGP and its bridge stay up)', () => L().restartDaemon());
+    // The new daemon starts with an empty RIB: ExaBGP's routes come back only through the refresh.
+    await step('i: ExaBGP routes back in the RIB', () =>
+      eventually('ExaBGP routes in the RIB again', async () => (await routes(EXABGP)) >= before.exabgp, 60_000),
+    );
+    await step('i: r1 BMP routes back in the RIB', () => eventually('r1 BMP routes in the RIB again', async () => (await routes(R1_BMP)) >= before.r1, 60_000));
+    // ExaBGP did send the refresh (its log), asked by the bridge.
+    const exabgpLog = readFileSync(join(L().runDir, 'log', 'exabgp.log'), 'utf8');
+    expect(exabgpLog).toContain('asked ExaBGP for a route refresh (ipv4 unicast, ipv6 unicast)');
+    expect(exabgpLog).toMatch(/route refresh ipv4\/0\/unicast/);
+    expect(hopIps(await probe(TARGET))).toEqual(SHORT_PATH);
   });
 });
