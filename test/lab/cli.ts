@@ -3,7 +3,7 @@
  *   npx tsx test/lab/cli.ts up                  # prints the lab id; later commands use it (or LAB_ID=...)
  *   npx tsx test/lab/cli.ts flip long|short|cut|restore
  *   npx tsx test/lab/cli.ts degrade r1-r2 40 10 | degrade clear | loss r1-r2 20 | ratelimit on [r2]
- *   npx tsx test/lab/cli.ts ecmp on|off | target down|up | unrelated announce|withdraw | trace | status
+ *   npx tsx test/lab/cli.ts ecmp on|off | target down|up | unrelated announce|withdraw | restart-daemon | trace | status
  *   npx tsx test/lab/cli.ts api GET /api/peers | api POST /api/targets '{"name":"t","host":"10.99.100.10","tool":"traceroute"}'
  *   npx tsx test/lab/cli.ts down | cleanup-stale [--all]
  * Everything but `api` is handed to lab.sh unchanged.

@@ -12,6 +12,7 @@
 #               ratelimit on|off [ROUTER]     (ICMP time-exceeded rate limit, default r2)
 #               ecmp on|off                   (r1: 10.99.100.10/32 over r2 and r3, L4 hash)
 #               unrelated announce|withdraw   (10.99.200.0/24 from gobgpd: touches no target's path)
+#               restart-daemon                (SIGTERM the daemon, start it again; routers and ExaBGP stay up)
 #               trace [4|6] | nsexec NODE CMD.. | vtysh ARGS.. | birdc rN ARGS.. | gobgp ARGS..
 # LINK is rA-rB (also probe-r1, r2-tgt): packets FORWARDED by rA out of its interface towards rB.
 # env:  LAB_ID       lab instance (namespaces st-lab-$LAB_ID-*); 'up' picks a random one when unset and
@@ -469,5 +470,5 @@ case ${1:-} in
   vtysh) shift; vtysh_r1 "$@" ;;
   birdc) shift; r=$1; shift; birdc -s "$RUN/$r/bird.ctl" "$@" ;;
   gobgp) shift; gobgp_cli "$@" ;;
-  *) sed -n '2,27p' "$0"; exit 2 ;;
+  *) sed -n '2,/^set -euo pipefail/{/^set /!p}' "$0"; exit 2 ;;
 esac
