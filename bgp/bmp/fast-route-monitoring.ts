@@ -115,8 +115,9 @@ export class FastRouteMonitoring {
       if (!cache.scan(buf, aStart, aEnd, SCAN)) return false;
       entry = cache.lookup(buf, aStart, aEnd, SCAN, peer.fourOctetAsn);
       if (entry < 0) {
-        // A new block: decoded here and kept (a tenth of a full table's UPDATEs; through the
-        // general decoder they cost half the decode time). One with any issue is left to it.
+        // A new block: decoded here and kept (a tenth of the bench table's UPDATEs, more in real
+        // transit tables; the general decoder's message objects cost more than the block's own
+        // decode). One with any issue is left to the general decoder, which reports it.
         entry = decodeForCache(cache, buf, aStart, aEnd, SCAN, peer.fourOctetAsn);
         if (entry < 0) return false;
         newBlock = true;
