@@ -136,6 +136,28 @@ export class Reader {
   }
 }
 
+/** A DataView over a Buffer's bytes (for reading 16- and 32-bit words in one step). */
+export function dataViewOf(buf: Buffer): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * The DataView of the last buffer asked for: the messages of a stream come from one chunk after
+ * another, so one view is made per chunk, not per message.
+ */
+export class LastView {
+  private buf: Buffer | null = null;
+  private view: DataView | null = null;
+
+  of(buf: Buffer): DataView {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = dataViewOf(buf);
+    }
+    return this.view!;
+  }
+}
+
 /**
  * Address and prefix text is written as ASCII into this scratch buffer and read back as one
  * flat string (latin1Slice: one native call, one allocation). Measured against template

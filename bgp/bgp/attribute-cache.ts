@@ -12,6 +12,7 @@
  * without any issue are stored (issues carry stream offsets), so a hit yields exactly what a
  * fresh decode would.
  */
+import { dataViewOf, LastView } from '../reader.js';
 import type { RouteAttributes } from '../types.js';
 
 /** MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760), as in ./attributes.ts (local: this is the hot loop). */
@@ -75,9 +76,8 @@ export class AttributeCache {
   private arena: Buffer;
   private arenaView: DataView;
   private arenaUsed = 0;
-  /** The buffer last looked up in and a view of it (a stream's chunks come one after another). */
-  private lastBuf: Buffer | null = null;
-  private lastView: DataView | null = null;
+  /** A view of the buffer last looked up in. */
+  private readonly views = new LastView();
   /** The hash of the last lookup that found nothing, and what it was for (set() follows it). */
   private missHash = 0;
   private missBuf: Buffer | null = null;
@@ -92,7 +92,7 @@ export class AttributeCache {
     this.slots = new Int32Array(INITIAL_SLOTS * 4);
     this.mask = INITIAL_SLOTS - 1;
     this.arena = Buffer.allocUnsafe(Math.min(ARENA_BYTES, 1 << 16));
-    this.arenaView = viewOf(this.arena);
+    this.arenaView = dataViewOf(this.arena);
   }
 
   /** Slots in the table now (it grows with the blocks kept). */
@@ -178,7 +178,7 @@ export class AttributeCache {
   lookup(buf: Buffer, start: number, end: number, s: BlockScan, fourOctetAsn: boolean): number {
     const spans = keySpans(buf, start, end, s);
     const width = fourOctetAsn ? 4 : 2;
-    const view = this.viewOf(buf);
+    const view = this.views.of(buf);
     const h = hashSpans(view, buf, spans, width);
     const slots = this.slots;
     const mask = this.mask;
@@ -217,7 +217,7 @@ export class AttributeCache {
     const width = fourOctetAsn ? 4 : 2;
     // The block just looked up in vain (the usual caller): its hash is known.
     const known = buf === this.missBuf && start === this.missStart && end === this.missEnd && width === this.missWidth;
-    const h = known ? this.missHash : hashSpans(this.viewOf(buf), buf, spans, width);
+    const h = known ? this.missHash : hashSpans(this.views.of(buf), buf, spans, width);
     this.missBuf = null;
     if (this.arenaUsed + s.keyLength > this.arena.length) {
       let n = this.arena.length;
@@ -225,7 +225,7 @@ export class AttributeCache {
       const next = Buffer.allocUnsafe(Math.min(n, ARENA_BYTES));
       this.arena.copy(next, 0, 0, this.arenaUsed);
       this.arena = next;
-      this.arenaView = viewOf(next);
+      this.arenaView = dataViewOf(next);
     }
     const at = this.arenaUsed;
     const arena = this.arena;
@@ -263,14 +263,6 @@ export class AttributeCache {
     this.arenaUsed = 0;
   }
 
-  private viewOf(buf: Buffer): DataView {
-    if (buf !== this.lastBuf) {
-      this.lastBuf = buf;
-      this.lastView = viewOf(buf);
-    }
-    return this.lastView!;
-  }
-
   /** Do the key bytes of the spans equal the arena bytes at `at`? Four octets at a time, then the rest. */
   private sameKey(view: DataView, buf: Buffer, spans: number, at: number): boolean {
     const a = this.arenaView;
@@ -288,11 +280,7 @@ export class AttributeCache {
 
 /** The hash lookup() and set() give the key bytes of a scanned block (exported for tests). */
 export function keyHash(buf: Buffer, start: number, end: number, s: BlockScan, fourOctetAsn: boolean): number {
-  return hashSpans(viewOf(buf), buf, keySpans(buf, start, end, s), fourOctetAsn ? 4 : 2);
-}
-
-function viewOf(buf: Buffer): DataView {
-  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return hashSpans(dataViewOf(buf), buf, keySpans(buf, start, end, s), fourOctetAsn ? 4 : 2);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { PeerRef, RouteAttributes, RouteEvent, WithdrawEvent } from '../typ
 import { HAS_AS_PATH, HAS_NEXT_HOP, HAS_ORIGIN, type AttributeCache, type BlockScan } from '../bgp/attribute-cache.js';
 import { decodeForCache } from '../bgp/attributes.js';
 import { guessAddPath } from '../bgp/nlri.js';
-import { ipv4PrefixText, ipv4Text, ipv6PrefixText, ipv6Text } from '../reader.js';
+import { ipv4PrefixText, ipv4Text, ipv6PrefixText, ipv6Text, LastView } from '../reader.js';
 
 /** What the fast path needs of a peer, resolved once per per-peer header identity. */
 export interface FastPeer {
@@ -58,9 +58,8 @@ export class FastRouteMonitoring {
    */
   private readonly lastIdentity = new Int32Array(9);
   private lastPeer: FastPeer | null = null;
-  /** The buffer of the last message and a view of it (the messages of a chunk share one). */
-  private lastBuf: Buffer | null = null;
-  private lastView: DataView | null = null;
+  /** A view of the buffer of the last message (the messages of a chunk share one). */
+  private readonly views = new LastView();
   /** The last MP_REACH next hop field (bytes) and its text. */
   private readonly lastNh = Buffer.alloc(32);
   private lastNhLen = -1;
@@ -84,12 +83,8 @@ export class FastRouteMonitoring {
   decode(buf: Buffer, s: number, e: number, arrival: Date, out: RouteEvent[]): boolean {
     if (buf[s] !== 3 || buf[s + 5] !== 0 || e - s < 6 + PEER_HEADER + BGP_HEADER + 4) return false;
     const ph = s + 6;
-    if (buf !== this.lastBuf) {
-      this.lastBuf = buf;
-      this.lastView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
-    const view = this.lastView!;
-    const peer = this.peerAt(view, ph);
+    const view = this.views.of(buf);
+    const peer = this.peerAt(buf, view, ph);
     const bgp = ph + PEER_HEADER;
     // The marker: sixteen 0xff octets (RFC 4271 4.1).
     if ((view.getInt32(bgp) & view.getInt32(bgp + 4) & view.getInt32(bgp + 8) & view.getInt32(bgp + 12)) !== -1) return false;
@@ -166,7 +161,7 @@ export class FastRouteMonitoring {
     return true;
   }
 
-  private peerAt(view: DataView, p: number): FastPeer {
+  private peerAt(buf: Buffer, view: DataView, p: number): FastPeer {
     const id = this.lastIdentity;
     const last = this.lastPeer;
     if (last !== null) {
@@ -174,7 +169,7 @@ export class FastRouteMonitoring {
       for (let i = 0; same && i < 8; i++) same = view.getInt32(p + 4 * i) === id[i];
       if (same) return last;
     }
-    const peer = this.host.fastPeer(this.lastBuf!, p);
+    const peer = this.host.fastPeer(buf, p);
     for (let i = 0; i < 8; i++) id[i] = view.getInt32(p + 4 * i);
     id[8] = view.getUint16(p + 32);
     this.lastPeer = peer;
