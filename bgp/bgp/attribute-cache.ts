@@ -78,12 +78,6 @@ export class AttributeCache {
   private arenaUsed = 0;
   /** A view of the buffer last looked up in. */
   private readonly views = new LastView();
-  /** The hash of the last lookup that found nothing, and what it was for (set() follows it). */
-  private missHash = 0;
-  private missBuf: Buffer | null = null;
-  private missStart = -1;
-  private missEnd = -1;
-  private missWidth = 0;
   hits = 0;
   misses = 0;
 
@@ -186,14 +180,7 @@ export class AttributeCache {
     for (let x = h & mask; ; x = (x + 1) & mask) {
       const q = x << 2;
       const i = slots[q + 1]!;
-      if (i === 0) {
-        this.missHash = h;
-        this.missBuf = buf;
-        this.missStart = start;
-        this.missEnd = end;
-        this.missWidth = width;
-        return -1;
-      }
+      if (i === 0) return -1;
       if (slots[q] === h && slots[q + 3] === lw && this.sameKey(view, buf, spans, slots[q + 2]!)) return i - 1;
     }
   }
@@ -215,10 +202,7 @@ export class AttributeCache {
     freezeAttributes(attrs);
     const spans = keySpans(buf, start, end, s);
     const width = fourOctetAsn ? 4 : 2;
-    // The block just looked up in vain (the usual caller): its hash is known.
-    const known = buf === this.missBuf && start === this.missStart && end === this.missEnd && width === this.missWidth;
-    const h = known ? this.missHash : hashSpans(this.views.of(buf), buf, spans, width);
-    this.missBuf = null;
+    const h = hashSpans(this.views.of(buf), buf, spans, width);
     if (this.arenaUsed + s.keyLength > this.arena.length) {
       let n = this.arena.length;
       while (n < this.arenaUsed + s.keyLength) n *= 2;
