@@ -14,25 +14,40 @@ const DAY_MS = 24 * 3600 * 1000;
  * grows faster than the number of targets (24 s for 10,000 path changes of
  * 3,334 targets here, bench/overview.ts), so the overview counts in memory and
  * asks storage only for periods older than the horizon.
+ *
+ * What reaches the database without passing this daemon's bus (another instance
+ * writing with the relay off, a restore, the retention job's deletes) is picked
+ * up by `reread()`, which the preload service calls every `rereadMs`: the
+ * stored copy then replaces memory, except for what the bus brought in the last
+ * `graceMs` before the read (its write may not have landed yet) or during it.
  */
 export class TroubleMemory {
-  private readonly changes = new Map<string, PathChangeBrief>();
-  private readonly alerts = new Map<string, AlertSpan>();
+  private changes = new Map<string, PathChangeBrief>();
+  private alerts = new Map<string, AlertSpan>();
+  /** The first read (requests wait for it); null until asked, or after it failed. */
   private loading: Promise<void> | null = null;
+  /** A later read in progress (requests go on with memory meanwhile). */
+  private rereading: Promise<void> | null = null;
+  /** When the bus last brought each path change and alert (clock ms), for `graceMs`. */
+  private readonly heardChanges = new Map<string, number>();
+  private readonly heardAlerts = new Map<string, number>();
 
   constructor(
     private readonly storage: Pick<Storage, 'pathChanges' | 'alerts'>,
     private readonly clock: Clock,
     readonly horizonMs = 31 * DAY_MS,
+    readonly graceMs = 15 * 60_000,
   ) {}
 
   /** Follows path changes and alerts on the bus (stop with bus.off(owner)). */
   attach(bus: EventBus<SmokeTraceEvents>, owner = 'trouble-memory'): void {
     bus.on('path.change', owner, (c) => {
       this.changes.set(c.id, { id: c.id, targetId: c.targetId, time: c.time, verdict: verdictOf(c.verdict) });
+      this.heardChanges.set(c.id, this.clock.nowMs());
     });
     bus.on('alert', owner, ({ alert: a }) => {
       this.alerts.set(a.id, { id: a.id, targetId: a.targetId, state: a.state, openedAt: a.openedAt, resolvedAt: a.resolvedAt });
+      this.heardAlerts.set(a.id, this.clock.nowMs());
     });
   }
 
@@ -57,12 +72,28 @@ export class TroubleMemory {
     return true;
   }
 
+  /**
+   * Reads the horizon again and replaces memory with it (see the class comment). Before the
+   * first read has been asked for, or while it runs, this is that read; a failure leaves
+   * memory as it was and is the caller's to log.
+   */
+  reread(): Promise<void> {
+    if (this.loading === null) return this.preload();
+    this.rereading ??= this.loading
+      .then(() => this.load())
+      .finally(() => {
+        this.rereading = null;
+      });
+    return this.rereading;
+  }
+
   private async load(): Promise<void> {
-    const since = new Date(this.clock.nowMs() - this.horizonMs);
+    const now = this.clock.nowMs();
+    const since = new Date(now - this.horizonMs);
     const [changes, spans] = await Promise.all([this.storage.pathChanges.briefs({ since }), this.storage.alerts.spans({ since })]);
-    // What the bus brought while reading is newer than the stored copy: keep it.
-    for (const c of changes) if (!this.changes.has(c.id)) this.changes.set(c.id, c);
-    for (const a of spans) if (!this.alerts.has(a.id)) this.alerts.set(a.id, a);
+    const recent = now - this.graceMs;
+    this.changes = merged(changes, this.changes, this.heardChanges, recent);
+    this.alerts = merged(spans, this.alerts, this.heardAlerts, recent);
   }
 
   /** Path changes and "worse" verdicts per target since a time; entries past the horizon are dropped. */
@@ -95,6 +126,25 @@ export class TroubleMemory {
   }
 }
 
+/**
+ * The stored rows, with what the bus brought since `recent` (clock ms) in place of or beside
+ * them: that is newer than the stored copy, or not written yet. The rest of memory goes:
+ * storage no longer has it. Forgets the older bus times.
+ */
+function merged<T extends { id: string }>(stored: T[], memory: Map<string, T>, heard: Map<string, number>, recent: number): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const row of stored) out.set(row.id, row);
+  for (const [id, at] of heard) {
+    if (at < recent) {
+      heard.delete(id);
+      continue;
+    }
+    const row = memory.get(id);
+    if (row !== undefined) out.set(id, row);
+  }
+  return out;
+}
+
 function verdictOf(v: unknown): string | null {
   const name = (v as { verdict?: unknown } | null)?.verdict;
   return typeof name === 'string' ? name : null;
@@ -103,25 +153,38 @@ function verdictOf(v: unknown): string | null {
 /**
  * A service that reads the memory's horizon in the background a while after the start
  * (`delayMs`: the start's own work, BMP table dumps and the first probe rounds, goes first),
- * unless an overview request made it read already; it logs how long the read took, or why it
- * failed (the next overview request then reads again).
+ * unless an overview request made it read already, and then again every `rereadMs` (what
+ * reached the database without this daemon's bus). It logs how long each read took, or why it
+ * failed (the next overview request then reads again, or the next period).
  */
-export function overviewPreload(memory: TroubleMemory, log: Logger, delayMs = 60_000): Service {
+export function overviewPreload(memory: TroubleMemory, log: Logger, delayMs = 60_000, rereadMs = 15 * 60_000): Service {
   let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  const read = (first: boolean): void => {
+    const t0 = Date.now();
+    (first ? memory.preload() : memory.reread())
+      .then(
+        () => log.info({ ms: Date.now() - t0 }, first ? 'overview aggregates read' : 'overview aggregates read again'),
+        (err: unknown) => log.warn({ err }, 'overview aggregates not read; the next overview request or period reads them'),
+      )
+      .finally(() => schedule(rereadMs, false));
+  };
+  const schedule = (ms: number, first: boolean): void => {
+    if (!running) return;
+    timer = setTimeout(() => {
+      timer = null;
+      read(first);
+    }, ms);
+    timer.unref();
+  };
   return serviceOf(
     'overview-preload',
     () => {
-      timer = setTimeout(() => {
-        timer = null;
-        const t0 = Date.now();
-        memory.preload().then(
-          () => log.info({ ms: Date.now() - t0 }, 'overview aggregates read'),
-          (err: unknown) => log.warn({ err }, 'overview aggregates not read; the next overview request reads them'),
-        );
-      }, delayMs);
-      timer.unref();
+      running = true;
+      schedule(delayMs, true);
     },
     () => {
+      running = false;
       if (timer) clearTimeout(timer);
       timer = null;
     },

@@ -171,6 +171,62 @@ describe('GET /api/overview', () => {
     expect(reads).toBe(1);
   });
 
+  it('reads storage again: a change written without the bus counts then, one the bus brought stays until its grace ends', async () => {
+    const localBus = new EventBus<SmokeTraceEvents>();
+    const memory = new TroubleMemory(store, clock, 2 * 24 * 3600_000, 60_000);
+    memory.attach(localBus);
+    const s = Hapi.server();
+    registerOverviewRoutes(s, { storage: store, targets: () => targets, clock, troubles: memory, cacheMs: 0 });
+    const t11 = async () => counts((JSON.parse((await s.inject('/api/overview')).payload) as { rows: TargetTrouble[] }).rows.find((r) => r.id === 't00011')!);
+    const record = (id: string, ago: number, verdict: string | null) => ({
+      id,
+      targetId: 't00011',
+      targetName: 't00011',
+      vantage: 'x',
+      time: new Date(NOW - ago).toISOString(),
+      verdict: verdict === null ? null : { verdict },
+      attribution: null,
+      sentence: '',
+      routeEvents: [],
+      beforeObservationIds: [],
+      afterObservationIds: [],
+      cause: 'none' as const,
+    });
+    const [, changes0, worse0] = await t11();
+    // Written by something else (another instance with the relay off, a restore): memory has read already.
+    store.pathChanges.append(record('direct-1', 120_000, 'worse'));
+    await store.flush();
+    expect((await t11()).slice(1, 3)).toEqual([changes0, worse0]);
+    // Brought by the bus, its write not landed (never written here).
+    localBus.emit('path.change', record('bus-only', 60_000, null));
+    expect((await t11()).slice(1, 3)).toEqual([Number(changes0) + 1, worse0]);
+    await memory.reread();
+    expect((await t11()).slice(1, 3)).toEqual([Number(changes0) + 2, Number(worse0) + 1]);
+    // Past its grace, storage still without it: storage is right.
+    clock.advance(60_001);
+    try {
+      await memory.reread();
+      expect((await t11()).slice(1, 3)).toEqual([Number(changes0) + 1, Number(worse0) + 1]);
+    } finally {
+      clock.set(NOW);
+    }
+  });
+
+  it('the preload service reads again every period', async () => {
+    let reads = 0;
+    const counting = { alerts: store.alerts, pathChanges: Object.assign(Object.create(store.pathChanges) as typeof store.pathChanges, { briefs: (q: Parameters<typeof store.pathChanges.briefs>[0]) => (reads++, store.pathChanges.briefs(q)) }) };
+    const service = overviewPreload(new TroubleMemory(counting, clock, 2 * 24 * 3600_000), silentLogger(), 20, 40);
+    await service.start();
+    try {
+      await expect.poll(() => reads, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    } finally {
+      await service.stop();
+    }
+    const after = reads;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(reads).toBe(after);
+  });
+
   it('refuses a bad period with the field named', async () => {
     const r = await server.inject('/api/overview?since=yesterday');
     expect(r.statusCode).toBe(400);
