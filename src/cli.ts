@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { packageVersion } from './core/version.js';
 import { startCommand } from './cli/start.js';
 import { configCheckCommand } from './cli/config-check.js';
@@ -8,6 +8,13 @@ import { decodeCommand } from './cli/decode.js';
 import { parseCommand, PARSE_FORMATS } from './cli/parse.js';
 import { probeCommand, type ProbeCliOptions } from './cli/probe.js';
 import { flowsImportCommand, flowsParseCommand, type FlowsCliOptions } from './cli/flows.js';
+
+/** A TCP port option (1-65535), or commander's own error. */
+function portOption(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw new InvalidArgumentError('a TCP port, 1-65535');
+  return n;
+}
 
 const program = new Command()
   .name('smoketrace')
@@ -30,11 +37,12 @@ config
 
 program
   .command('decode')
-  .argument('<kind>', 'bmp (a raw BMP byte stream, as saved with `nc -l 11019 > FILE`) or exabgp (ExaBGP JSON lines)')
+  .argument('<kind>', 'bmp (a raw BMP byte stream, as saved with `nc -l 11019 > FILE`, or a pcap/pcapng capture; gzipped or not) or exabgp (ExaBGP JSON lines)')
   .argument('<file>', 'the input; - for stdin')
-  .option('--router <name>', 'the router name events carry (default: the file name)')
+  .option('--router <name>', 'the router name events carry (default: the file name; for a capture, each stream\'s source address)')
+  .option('--port <port>', 'capture: decode the TCP streams to this port as BMP (default: the streams that start with a BMP header)', (v) => portOption(v))
   .description('decode a feed into NDJSON route events, one per line')
-  .action((kind: string, file: string, opts: { router?: string }) => decodeCommand(kind, file, opts));
+  .action((kind: string, file: string, opts: { router?: string; port?: number }) => decodeCommand(kind, file, opts));
 
 program
   .command('parse')
@@ -82,11 +90,12 @@ flows
 const replay = program.command('replay').description('send recorded feeds to a running daemon');
 replay
   .command('bmp')
-  .argument('<file>', 'raw BMP byte stream (as a station receives it; - for stdin)')
+  .argument('<file>', 'raw BMP byte stream (as a station receives it) or a pcap/pcapng capture of one, gzipped or not; - for stdin')
   .requiredOption('--to <host:port>', 'the BMP station to send to')
   .option('--rate <n>', 'at most N messages per second (default: as fast as the socket takes)')
+  .option('--from <address[:port]>', 'capture: the router whose BMP stream to send, when it holds several')
   .description('replay a recorded BMP stream to a station, as a router would')
-  .action((file: string, opts: { to: string; rate?: string }) => replayBmpCommand(file, opts));
+  .action((file: string, opts: { to: string; rate?: string; from?: string }) => replayBmpCommand(file, opts));
 
 program
   .command('exabgp-bridge')

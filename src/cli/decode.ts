@@ -6,6 +6,8 @@ import { BmpSession } from '../../bgp/bmp-normalize.js';
 import { DecodeError } from '../../bgp/errors.js';
 import { ExabgpParser } from '../../bgp/exabgp/parser.js';
 import type { ErrorEvent, RouteEvent } from '../../bgp/types.js';
+import { describeCapture, openBmpInput, readBmpStreams, type CaptureSummary } from '../capture/bmp-streams.js';
+import type { TcpStream } from '../capture/tcp-streams.js';
 import { LineSplitter } from '../ingest/line-splitter.js';
 
 type Out = (e: RouteEvent) => void;
@@ -29,10 +31,10 @@ function framingError(e: unknown, router: string, offset: number): ErrorEvent {
 }
 
 /** Streams a raw BMP byte stream through the same framer and decoder as the station. */
-export async function decodeBmp(src: Readable, router: string, out: Out): Promise<void> {
+export async function decodeBmp(src: AsyncIterable<Buffer>, router: string, out: Out): Promise<void> {
   const framer = new BmpFramer();
   const session = new BmpSession(router);
-  for await (const chunk of src as AsyncIterable<Buffer>) {
+  for await (const chunk of src) {
     let messages: Buffer[];
     try {
       messages = framer.push(chunk);
@@ -55,6 +57,77 @@ export async function decodeBmp(src: Readable, router: string, out: Out): Promis
   }
 }
 
+interface BmpOfStream {
+  framer: BmpFramer;
+  session: BmpSession;
+  router: string;
+  /** Decoding stopped (framing lost). */
+  stopped: boolean;
+}
+
+/**
+ * A packet capture's BMP streams (../capture/bmp-streams.ts), each decoded by its own framer
+ * and session as the station would have decoded that router's connection. Events come in
+ * capture order, each stream's router named by its source address (or `router`), with the
+ * packet's capture time as arrival. A hole the capture left in a stream ends that stream's
+ * decoding with a CAPTURE_GAP error event saying where; a broken file, with CAPTURE_BROKEN.
+ */
+export async function decodeCapture(src: AsyncIterable<Buffer>, out: Out, opts: { port?: number; router?: string } = {}): Promise<CaptureSummary> {
+  const decoders = new Map<TcpStream, BmpOfStream>();
+  const stop = (d: BmpOfStream, e: unknown) => {
+    out(framingError(e, d.router, d.framer.streamOffset));
+    d.stopped = true;
+  };
+  return readBmpStreams(src, opts.port !== undefined ? { port: opts.port } : {}, {
+    data(stream, bytes, timeMs) {
+      let d = decoders.get(stream);
+      if (d === undefined) {
+        const router = opts.router ?? stream.src;
+        d = { framer: new BmpFramer(), session: new BmpSession(router), router, stopped: false };
+        decoders.set(stream, d);
+      }
+      if (d.stopped) return;
+      let messages: Buffer[];
+      try {
+        messages = d.framer.push(bytes);
+      } catch (e) {
+        stop(d, e);
+        return;
+      }
+      const offsets = d.framer.lastOffsets;
+      const arrival = new Date(timeMs ?? Date.now());
+      for (let i = 0; i < messages.length; i++) for (const ev of d.session.decode(messages[i]!, offsets[i]!, arrival)) out(ev);
+      if (d.framer.error) stop(d, d.framer.error);
+    },
+    end(stream) {
+      const d = decoders.get(stream);
+      if (d === undefined || d.stopped) return;
+      if (stream.gap !== null) {
+        out({
+          type: 'error',
+          source: 'bmp',
+          time: new Date().toISOString(),
+          router: d.router,
+          code: 'CAPTURE_GAP',
+          offset: stream.gap.at,
+          message: `the capture misses ${stream.gap.missing} bytes of ${stream.src}:${stream.srcPort} -> ${stream.dst}:${stream.dstPort} here; the rest of this stream is not decoded`,
+          severity: 'session-reset',
+        });
+        return;
+      }
+      try {
+        d.framer.end();
+      } catch (e) {
+        stop(d, e);
+      }
+    },
+    broken(e) {
+      // What came before is decoded; the streams end here (their holes and partial messages reported).
+      out({ type: 'error', source: 'bmp', time: new Date().toISOString(), router: opts.router ?? 'capture', code: 'CAPTURE_BROKEN', offset: e.offset, message: e.message, severity: 'session-reset' });
+    },
+  });
+}
+
 /** ExaBGP JSON lines → the same NDJSON events. */
 export async function decodeExabgp(src: Readable, router: string, out: Out): Promise<void> {
   const parser = new ExabgpParser(router);
@@ -75,8 +148,12 @@ export async function decodeExabgp(src: Readable, router: string, out: Out): Pro
   splitter.end();
 }
 
-/** `smoketrace decode bmp|exabgp FILE`: NDJSON on stdout, one event per line; errors are events too. */
-export async function decodeCommand(kind: string, file: string, opts: { router?: string }): Promise<void> {
+/**
+ * `smoketrace decode bmp|exabgp FILE`: NDJSON on stdout, one event per line; errors are events
+ * too. A BMP FILE may also be a packet capture (pcap or pcapng, told by its first bytes): see
+ * decodeCapture; what it held is summed up on stderr.
+ */
+export async function decodeCommand(kind: string, file: string, opts: { router?: string; port?: number }): Promise<void> {
   const router = opts.router ?? (file === '-' ? 'stdin' : basename(file));
   let errors = 0;
   const lines: string[] = [];
@@ -89,8 +166,15 @@ export async function decodeCommand(kind: string, file: string, opts: { router?:
     lines.push(JSON.stringify(e));
     if (lines.length >= 512) flush();
   };
-  if (kind === 'bmp') await decodeBmp(input(file), router, out);
-  else if (kind === 'exabgp') await decodeExabgp(input(file), router, out);
+  if (kind === 'bmp') {
+    const bmp = await openBmpInput(file);
+    if (bmp.capture) {
+      const { port, router: name } = opts;
+      const summary = await decodeCapture(bmp.chunks, out, { ...(port !== undefined && { port }), ...(name !== undefined && { router: name }) });
+      flush();
+      process.stderr.write(describeCapture(summary));
+    } else await decodeBmp(bmp.chunks, router, out);
+  } else if (kind === 'exabgp') await decodeExabgp(input(file), router, out);
   else throw new Error(`unknown feed kind "${kind}" (bmp or exabgp)`);
   flush();
   if (errors) process.stderr.write(`${errors} decode error(s): see the "error" lines\n`);

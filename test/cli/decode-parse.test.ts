@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { cliOutput as rawOut, runCli } from '../helpers/daemon.js';
 
@@ -31,11 +33,55 @@ describe('smoketrace decode', () => {
     expect(lines.some((l) => l.type === 'peer_up')).toBe(true);
   });
 
+  it('reads BMP out of a packet capture (pcap, or gzipped pcapng), each stream named by its router, with a summary on stderr', async () => {
+    const { code, lines, stderr } = await stdoutOf(['decode', 'bmp', `${F}bmp/pcap/evpn.pcap`]);
+    expect(code).toBe(0);
+    expect(new Set(lines.map((l) => l.router))).toEqual(new Set(['198.51.100.44', '198.51.100.154']));
+    expect(lines.filter((l) => l.type === 'error')).toEqual([]);
+    expect(stderr).toMatch(/capture: 31 packets, 2 TCP streams with data/);
+    expect(stderr).toMatch(/198\.51\.100\.154:16436 -> 192\.0\.2\.1:1790: 25606 bytes, BMP$/m);
+    const ng = await stdoutOf(['decode', 'bmp', `${F}bmp/pcap/lab-bmp-bgp.pcapng.gz`, '--port', '11020']);
+    expect(ng.code).toBe(0);
+    expect(ng.lines).toHaveLength(189);
+    expect(ng.stderr).toMatch(/10\.99\.1\.1:45280 -> 10\.99\.1\.2:11019: 56502 bytes, skipped \(not to port 11020\)/);
+  });
+
   it('reports garbage as error events and exits 0 with a count on stderr', async () => {
     const { code, lines, stderr } = await stdoutOf(['decode', 'bmp', '/etc/hostname']);
     expect(code).toBe(0);
     expect(lines).toEqual([expect.objectContaining({ type: 'error', code: expect.stringMatching(/^BMP_/), offset: 0 })]);
     expect(stderr).toMatch(/1 decode error/);
+  });
+});
+
+describe('smoketrace replay bmp from a capture', () => {
+  /** A TCP listener that keeps what it receives; `received` resolves when the sender closes. */
+  async function sink() {
+    let resolveDone: (b: Buffer) => void = () => {};
+    const received = new Promise<Buffer>((r) => (resolveDone = r));
+    const server = createServer((sock) => {
+      const parts: Buffer[] = [];
+      sock.on('data', (b) => parts.push(b));
+      sock.on('end', () => resolveDone(Buffer.concat(parts)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { port: (server.address() as AddressInfo).port, received, close: () => server.close() };
+  }
+
+  it('sends the BMP stream of the router chosen with --from, byte for byte; without --from it names the choices', async () => {
+    const s = await sink();
+    try {
+      const d = runCli(['replay', 'bmp', `${F}bmp/pcap/lab-bmp-bgp.pcapng.gz`, '--to', `127.0.0.1:${s.port}`, '--from', '10.99.1.1:45280'], {});
+      expect((await d.exited).code).toBe(0);
+      expect((await s.received).equals(readFileSync(`${F}bmp/lab/bmp-frr.bin`))).toBe(true);
+      expect(d.stderr).toMatch(/replayed 506 BMP messages \(56502 bytes\)/);
+    } finally {
+      s.close();
+    }
+    const both = runCli(['replay', 'bmp', `${F}bmp/pcap/lab-bmp-bgp.pcapng.gz`, '--to', '127.0.0.1:9'], {});
+    expect((await both.exited).code).not.toBe(0);
+    expect(both.stderr).toMatch(/the capture holds 2 BMP streams: choose one with --from ADDRESS:PORT/);
+    expect(both.stderr).toMatch(/127\.0\.0\.1:49134 -> 127\.0\.0\.1:11020: 19026 bytes, BMP/);
   });
 });
 

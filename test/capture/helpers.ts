@@ -1,0 +1,137 @@
+/**
+ * Synthetic captures for the cases a live capture cannot be made to show on demand (segments
+ * out of order, retransmitted, overlapping, lost; sequence numbers wrapping; VLAN tags; a
+ * big-endian file): Ethernet/IPv4/TCP frames in a classic pcap file, as tcpdump writes them.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { CaptureSummary } from '../../src/capture/bmp-streams.js';
+import { decodeBmp, decodeCapture } from '../../src/cli/decode.js';
+import type { RouteEvent } from '../../bgp/types.js';
+
+export const F = new URL('../fixtures/bmp/', import.meta.url).pathname;
+
+export function fixture(rel: string): Buffer {
+  const b = readFileSync(F + rel);
+  return rel.endsWith('.gz') ? gunzipSync(b) : b;
+}
+
+export interface Seg {
+  seq: number;
+  payload?: Buffer;
+  syn?: boolean;
+  fin?: boolean;
+  rst?: boolean;
+  src?: string;
+  dst?: string;
+  srcPort?: number;
+  dstPort?: number;
+  /** 802.1Q/802.1ad tags, outermost first. */
+  vlans?: number[];
+}
+
+function ipv4Bytes(a: string): number[] {
+  return a.split('.').map(Number);
+}
+
+/** One Ethernet frame holding an IPv4 TCP segment. */
+export function frame(s: Seg): Buffer {
+  const payload = s.payload ?? Buffer.alloc(0);
+  const tcp = Buffer.alloc(20);
+  tcp.writeUInt16BE(s.srcPort ?? 40000, 0);
+  tcp.writeUInt16BE(s.dstPort ?? 11019, 2);
+  tcp.writeUInt32BE(s.seq >>> 0, 4);
+  tcp[12] = 5 << 4;
+  tcp[13] = 0x10 | (s.syn ? 0x02 : 0) | (s.fin ? 0x01 : 0) | (s.rst ? 0x04 : 0);
+  const ip = Buffer.alloc(20);
+  ip[0] = 0x45;
+  ip.writeUInt16BE(20 + 20 + payload.length, 2);
+  ip.writeUInt16BE(0x4000, 6); // don't fragment
+  ip[8] = 64;
+  ip[9] = 6;
+  Buffer.from(ipv4Bytes(s.src ?? '192.0.2.1')).copy(ip, 12);
+  Buffer.from(ipv4Bytes(s.dst ?? '192.0.2.2')).copy(ip, 16);
+  const tags = (s.vlans ?? []).map((id, i) => {
+    const t = Buffer.alloc(4);
+    t.writeUInt16BE(i === 0 && (s.vlans ?? []).length > 1 ? 0x88a8 : 0x8100, 0);
+    t.writeUInt16BE(id, 2);
+    return t;
+  });
+  const macs = Buffer.alloc(12, 0x02);
+  const type = Buffer.from([0x08, 0x00]);
+  // A tag's TPID stands where the EtherType would: macs, then [TPID TCI]..., then the EtherType.
+  return Buffer.concat([macs, ...tags, type, ip, tcp, payload]);
+}
+
+/** A classic pcap file of Ethernet frames, one per millisecond from `t0` (default: now). */
+export function pcapFile(frames: Buffer[], opts: { bigEndian?: boolean; t0?: number } = {}): Buffer {
+  const le = !opts.bigEndian;
+  const u32 = (b: Buffer, v: number, at: number) => (le ? b.writeUInt32LE(v >>> 0, at) : b.writeUInt32BE(v >>> 0, at));
+  const u16 = (b: Buffer, v: number, at: number) => (le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
+  const head = Buffer.alloc(24);
+  u32(head, 0xa1b2c3d4, 0);
+  u16(head, 2, 4);
+  u16(head, 4, 6);
+  u32(head, 262144, 16);
+  u32(head, 1, 20);
+  const t0 = opts.t0 ?? Date.now();
+  const parts: Buffer[] = [head];
+  frames.forEach((f, i) => {
+    const h = Buffer.alloc(16);
+    const t = t0 + i;
+    u32(h, Math.floor(t / 1000), 0);
+    u32(h, (t % 1000) * 1000, 4);
+    u32(h, f.length, 8);
+    u32(h, f.length, 12);
+    parts.push(h, f);
+  });
+  return Buffer.concat(parts);
+}
+
+/** `bytes` cut into segments of 1..max bytes from sequence number `isn` + 1 (after a SYN at `isn`). */
+export function segments(bytes: Buffer, isn: number, max: number, rnd: () => number): Seg[] {
+  const out: Seg[] = [{ seq: isn, syn: true }];
+  let off = 0;
+  while (off < bytes.length) {
+    const n = Math.min(bytes.length - off, 1 + Math.floor(rnd() * max));
+    out.push({ seq: (isn + 1 + off) >>> 0, payload: bytes.subarray(off, off + n) });
+    off += n;
+  }
+  out.push({ seq: (isn + 1 + off) >>> 0, fin: true });
+  return out;
+}
+
+/** Chunks of `b` of the given size (a file read in pieces). */
+export async function* chunks(b: Buffer, size = 4096): AsyncIterable<Buffer> {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+
+export async function fromCapture(file: Buffer, opts: { port?: number; router?: string } = {}, chunkSize = 4096): Promise<{ events: RouteEvent[]; summary: CaptureSummary }> {
+  const events: RouteEvent[] = [];
+  const summary = await decodeCapture(chunks(file, chunkSize), (e) => events.push(e), opts);
+  return { events, summary };
+}
+
+export async function fromStream(bytes: Buffer, router: string): Promise<RouteEvent[]> {
+  const events: RouteEvent[] = [];
+  await decodeBmp(chunks(bytes), router, (e) => events.push(e));
+  return events;
+}
+
+/**
+ * Events as compared with a raw stream's: without time. An event's time is its per-peer
+ * header's timestamp unless that is missing or ahead of the arrival, and the arrival is the
+ * packet's capture time here, the wall clock when a file is decoded.
+ */
+export function comparable(events: RouteEvent[]): unknown[] {
+  return events.map((e) => ({ ...e, time: '-' }));
+}
+
+/** Numerical Recipes LCG. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    return a / 4294967296;
+  };
+}
