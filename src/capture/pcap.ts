@@ -25,7 +25,7 @@ export class CaptureError extends Error {
 export interface CaptureRecord {
   /** LINKTYPE_* of the interface (1 Ethernet, 113/276 Linux cooked, 101 raw IP, ...). */
   linkType: number;
-  /** Capture time, milliseconds since the epoch (null: the block has none, pcapng SPB). */
+  /** Capture time, whole milliseconds since the epoch (null: the block has none, pcapng SPB). */
   timeMs: number | null;
   /** The captured bytes: a view of the bytes pushed (never written to afterwards). */
   data: Buffer;
@@ -142,7 +142,7 @@ export class CaptureReader {
     this.records++;
     this.onRecord({
       linkType: i.linkType,
-      timeMs: seconds * 1000 + (fraction * 1000) / i.unitsPerSecond,
+      timeMs: seconds * 1000 + Math.floor((fraction * 1000) / i.unitsPerSecond),
       data: b.subarray(p + 16, p + 16 + captured),
       truncated: original > captured,
       offset: this.base + p,
@@ -187,11 +187,12 @@ export class CaptureReader {
         const captured = this.u32(body + 12);
         const original = this.u32(body + 16);
         if (body + 20 + captured > bodyEnd) throw new CaptureError('pcapng packet longer than its block', this.base + p);
-        const units = this.u32(body + 4) * 2 ** 32 + this.u32(body + 8);
+        // 64-bit timestamp units: exact in BigInt (nanoseconds since 1970 exceed 2^53).
+        const units = (BigInt(this.u32(body + 4)) << 32n) | BigInt(this.u32(body + 8));
         this.records++;
         this.onRecord({
           linkType: i.linkType,
-          timeMs: (units / i.unitsPerSecond) * 1000,
+          timeMs: Number((units * 1000n) / BigInt(i.unitsPerSecond)),
           data: b.subarray(body + 20, body + 20 + captured),
           truncated: original > captured,
           offset: this.base + p,

@@ -14,7 +14,7 @@ import { CaptureReader, isCapture } from '../../src/capture/pcap.js';
 import { tcpSegment } from '../../src/capture/packet.js';
 import { TcpReassembler } from '../../src/capture/tcp-streams.js';
 import type { RouteEvent } from '../../bgp/types.js';
-import { comparable, F, fixture, frame, fromCapture, fromStream, pcapFile, rng, segments, type Seg } from './helpers.js';
+import { comparable, F, fixture, frame, fromCapture, fromStream, pcapFile, pcapngFile, rng, segments, type Seg } from './helpers.js';
 
 const GOBGP = fixture('lab/bmp-gobgp.bin');
 const FRR = fixture('lab/bmp-frr.bin');
@@ -168,6 +168,20 @@ describe('BMP from packet captures: TCP reassembly', () => {
     expect(comparable((await fromCapture(capture(tagged, { bigEndian: true }))).events)).toEqual(want);
     const syn: Seg[] = [{ seq: 10, syn: true, payload: GOBGP.subarray(0, 300) }, { seq: 311, payload: GOBGP.subarray(300) }];
     expect(comparable((await fromCapture(capture(syn))).events)).toEqual(want);
+  });
+
+  it('pcapng of either byte order, two interfaces with their own timestamp resolutions, a Simple Packet Block, a block to skip', async () => {
+    const want = comparable(await fromStream(GOBGP, '192.0.2.1'));
+    const frames = segments(GOBGP, 4242, 1000, rng(11)).map(frame);
+    const t0Ms = Date.parse('2026-11-22T01:02:03.004Z');
+    for (const bigEndian of [false, true]) {
+      const file = pcapngFile(frames, { bigEndian, tsresol: [6, 9], simple: true, t0Ms });
+      const { events, summary } = await fromCapture(file, {}, 333);
+      expect(summary.records).toBe(frames.length);
+      expect(comparable(events)).toEqual(want);
+      // The Initiation (no per-peer header) carries its packet's time, whichever the resolution.
+      expect(events[0]).toMatchObject({ type: 'initiation', time: new Date(t0Ms + 1).toISOString() });
+    }
   });
 
   it('takes the streams to --port as BMP, and only those; without it, streams not starting with a BMP header are skipped', async () => {

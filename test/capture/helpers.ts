@@ -135,3 +135,50 @@ export function rng(seed: number): () => number {
     return a / 4294967296;
   };
 }
+
+/**
+ * A pcapng file (draft-ietf-opsawg-pcapng) of Ethernet frames: a section header, one interface
+ * per `tsresol` given (frames go round-robin over them, as Enhanced Packet Blocks with that
+ * resolution), a name-resolution block to skip, and, with `simple`, the last frame as a Simple
+ * Packet Block (no timestamp).
+ */
+export function pcapngFile(frames: Buffer[], opts: { bigEndian?: boolean; tsresol?: number[]; simple?: boolean; t0Ms?: number } = {}): Buffer {
+  const le = !opts.bigEndian;
+  const block = (type: number, body: Buffer): Buffer => {
+    const pad = (4 - (body.length % 4)) % 4;
+    const len = 12 + body.length + pad;
+    const b = Buffer.alloc(len);
+    const u32 = (v: number, at: number) => (le ? b.writeUInt32LE(v >>> 0, at) : b.writeUInt32BE(v >>> 0, at));
+    u32(type, 0);
+    u32(len, 4);
+    body.copy(b, 8);
+    u32(len, len - 4);
+    return b;
+  };
+  const w32 = (v: number) => {
+    const b = Buffer.alloc(4);
+    if (le) b.writeUInt32LE(v >>> 0);
+    else b.writeUInt32BE(v >>> 0);
+    return b;
+  };
+  const w16 = (v: number) => {
+    const b = Buffer.alloc(2);
+    if (le) b.writeUInt16LE(v);
+    else b.writeUInt16BE(v);
+    return b;
+  };
+  const shb = Buffer.concat([w32(0x1a2b3c4d), w16(1), w16(0), Buffer.alloc(8, 0xff)]);
+  const resolutions = opts.tsresol ?? [6];
+  const idbs = resolutions.map((r) => block(1, Buffer.concat([w16(1), w16(0), w32(0), w16(9), w16(1), Buffer.from([r, 0, 0, 0]), w16(0), w16(0)])));
+  const nrb = block(4, Buffer.concat([w16(1), w16(8), Buffer.from([192, 0, 2, 1]), Buffer.from('r1\0\0'), w16(0), w16(0)]));
+  const t0 = opts.t0Ms ?? Date.now();
+  const packets = frames.map((f, i) => {
+    if (opts.simple && i === frames.length - 1) return block(3, Buffer.concat([w32(f.length), f]));
+    const iface = i % resolutions.length;
+    const r = resolutions[iface]!;
+    const units = BigInt(t0 + i) * 10n ** BigInt(r) / 1000n;
+    return block(6, Buffer.concat([w32(iface), w32(Number(units >> 32n)), w32(Number(units & 0xffffffffn)), w32(f.length), w32(f.length), f]));
+  });
+  const sectionHeader = block(0x0a0d0d0a, shb);
+  return Buffer.concat([sectionHeader, ...idbs, nrb, ...packets]);
+}
