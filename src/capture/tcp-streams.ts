@@ -66,11 +66,6 @@ export class TcpReassembler {
 
   constructor(private readonly handler: StreamHandler) {}
 
-  /** Every stream seen, in order of first segment. */
-  get streams(): TcpStream[] {
-    return [...this.flows.values()].map((s) => s.stream);
-  }
-
   segment(seg: TcpSegment, timeMs: number | null): void {
     const key = `${seg.src}|${seg.srcPort}|${seg.dst}|${seg.dstPort}`;
     let st = this.flows.get(key);
@@ -116,7 +111,6 @@ export class TcpReassembler {
       closed: false,
     };
     const st: State = { stream, next, early: [], earlyBytes: 0, finAt: null, done: false };
-    this.flows.delete(key); // a new connection on the same ports goes last in `streams`
     this.flows.set(key, st);
     return st;
   }

@@ -73,9 +73,9 @@ export class TroubleMemory {
   }
 
   /**
-   * Reads the horizon again and replaces memory with it (see the class comment). Before the
-   * first read has been asked for, or while it runs, this is that read; a failure leaves
-   * memory as it was and is the caller's to log.
+   * Reads the horizon again and replaces memory with it (see the class comment); one such read
+   * at a time, after the first. Before the first read has been asked for, this is that read.
+   * A failure leaves memory as it was and is the caller's to log.
    */
   reread(): Promise<void> {
     if (this.loading === null) return this.preload();
