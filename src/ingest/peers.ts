@@ -40,6 +40,11 @@ export function peerKey(p: PeerRef): string {
  */
 export class PeerRegistry {
   private readonly routers = new Map<string, RouterState>();
+  /**
+   * The peer state of the last event's (router, PeerRef): a feed's events come in runs from one
+   * peer, and its decoder shares one frozen PeerRef per peer, so the key text is built once per run.
+   */
+  private last: { router: RouterState; ref: PeerRef; state: PeerState } | null = null;
 
   private routerFor(router: string, source: FeedSource, now: string): RouterState {
     let r = this.routers.get(router);
@@ -83,22 +88,9 @@ export class PeerRegistry {
       return;
     }
     if (!('peer' in e)) return;
-    const key = peerKey(e.peer);
-    let p = r.peers.get(key);
-    if (!p) {
-      p = {
-        key,
-        peer: e.peer,
-        state: 'unknown',
-        since: now,
-        lastMessageAt: now,
-        lastDownReason: null,
-        eor: [],
-        announcesSinceUp: 0,
-        withdrawsSinceUp: 0,
-      };
-      r.peers.set(key, p);
-    }
+    const last = this.last;
+    let p = last !== null && last.router === r && last.ref === e.peer ? last.state : undefined;
+    if (p === undefined) p = this.peerState(r, e.peer, now);
     p.lastMessageAt = now;
     switch (e.type) {
       case 'peer_up':
@@ -130,6 +122,28 @@ export class PeerRegistry {
       default:
         break;
     }
+  }
+
+  /** The state of a router's peer (created unknown), remembered as the last one seen. */
+  private peerState(r: RouterState, ref: PeerRef, now: string): PeerState {
+    const key = peerKey(ref);
+    let p = r.peers.get(key);
+    if (!p) {
+      p = {
+        key,
+        peer: ref,
+        state: 'unknown',
+        since: now,
+        lastMessageAt: now,
+        lastDownReason: null,
+        eor: [],
+        announcesSinceUp: 0,
+        withdrawsSinceUp: 0,
+      };
+      r.peers.set(key, p);
+    }
+    this.last = { router: r, ref, state: p };
+    return p;
   }
 
   list(): RouterState[] {

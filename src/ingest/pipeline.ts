@@ -67,8 +67,8 @@ export class RoutePipeline {
         continue;
       }
       if (e.type === 'announce' || e.type === 'withdraw') {
-        const c = this.deps.rib.apply(e)[0];
-        const change = c ? this.store(e, c) : null;
+        const c = this.deps.rib.applyRoute(e);
+        const change = this.store(e, c);
         if (change === null) {
           this.counters.unchanged++;
           continue;
@@ -77,7 +77,7 @@ export class RoutePipeline {
         this.deps.bus.emit('route.change', {
           event: e,
           change,
-          previous: c!.kind === 'replaced' || c!.kind === 'removed' ? { asPath: c!.old.asPath, nextHop: c!.old.nextHop } : null,
+          previous: c.kind === 'replaced' || c.kind === 'removed' ? { asPath: c.old.asPath, nextHop: c.old.nextHop } : null,
         });
         continue;
       }

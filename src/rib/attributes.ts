@@ -40,8 +40,18 @@ export function attributesKey(a: RouteAttributes): string {
   ].join('|');
 }
 
+/**
+ * A frozen list with these items: the list itself when already frozen (the decoders share
+ * frozen attribute arrays among the routes of a block: the RIB keeps the same ones, no copy).
+ */
 function frozenList<T>(list: readonly T[]): readonly T[] {
-  return Object.freeze(list.slice());
+  return Object.isFrozen(list) ? list : Object.freeze(list.slice());
+}
+
+/** frozenList for an AS path: reused when it and every AS_SET in it are frozen. */
+function frozenPath(path: readonly AsPathElement[]): readonly AsPathElement[] {
+  if (Object.isFrozen(path) && path.every((e) => typeof e === 'number' || Object.isFrozen(e))) return path;
+  return Object.freeze(path.map((e) => (typeof e === 'number' ? e : (Object.freeze(e.slice()) as number[]))));
 }
 
 /** A frozen copy holding only RouteAttributes fields (not the event's type, peer, prefix...). */
@@ -49,14 +59,14 @@ function freezeAttributes(a: RouteAttributes): RibAttributes {
   const out: RouteAttributes = {
     nextHop: a.nextHop,
     origin: a.origin,
-    asPath: frozenList(a.asPath.map((e) => (typeof e === 'number' ? e : Object.freeze(e.slice())))) as AsPathElement[],
+    asPath: frozenPath(a.asPath) as AsPathElement[],
     med: a.med,
     localPref: a.localPref,
     communities: frozenList(a.communities) as string[],
     largeCommunities: frozenList(a.largeCommunities) as string[],
     extCommunities: frozenList(a.extCommunities) as string[],
   };
-  if (a.confedPath !== undefined) out.confedPath = frozenList(a.confedPath) as AsPathElement[];
+  if (a.confedPath !== undefined) out.confedPath = frozenPath(a.confedPath) as AsPathElement[];
   if (a.atomicAggregate !== undefined) out.atomicAggregate = a.atomicAggregate;
   if (a.aggregator !== undefined) out.aggregator = a.aggregator === null ? null : Object.freeze({ ...a.aggregator });
   if (a.originatorId !== undefined) out.originatorId = a.originatorId;

@@ -13,6 +13,8 @@ export interface ParsedPrefix {
   length: number;
   /** int32 masked network (IPv4) or nibble string (IPv6). */
   key: number | string;
+  /** The text was already what formatPrefix writes for it (IPv4 without leading zeros or host bits). */
+  canonical: boolean;
 }
 
 /** Dotted quad -> uint32, or -1 when not a valid IPv4 address. */
@@ -39,47 +41,134 @@ export function parseIpv4(text: string, start = 0, end = text.length): number {
   return value * 256 + octet;
 }
 
-/** IPv6 text (with ::, embedded IPv4) -> 32 lowercase hex nibbles, or null. */
-export function parseIpv6Hex(text: string): string | null {
-  const dbl = text.indexOf('::');
-  if (dbl >= 0 && text.indexOf('::', dbl + 1) >= 0) return null;
-  const head: number[] = [];
-  const tail: number[] = [];
-  if (dbl >= 0) {
-    if (!parseGroups(text.slice(0, dbl), head, false) || !parseGroups(text.slice(dbl + 2), tail, true)) return null;
-    if (head.length + tail.length > 7) return null;
-  } else {
-    if (!parseGroups(text, head, true) || head.length !== 8) return null;
+/** The groups of the last IPv6 address parsed by parseIpv6Groups. */
+const GROUPS = new Uint16Array(8);
+/** Groups after the "::" while parsing, moved to the end of GROUPS once counted. */
+const TAIL = new Uint16Array(8);
+
+const NOT_IPV6 = -1;
+/** Valid, and written as formatIpv6Hex writes it (RFC 5952: lowercase, no leading zeros, longest zero run as "::"). */
+const IPV6_CANONICAL = 1;
+const IPV6_OTHER = 0;
+
+/**
+ * IPv6 text s[start, end) -> GROUPS, in one pass: hex groups of 1-4 digits, at most one "::"
+ * standing for at least one group, a dotted IPv4 tail only as the last item and not before the
+ * "::". Returns NOT_IPV6, IPV6_OTHER, or IPV6_CANONICAL.
+ */
+function parseIpv6Groups(s: string, start: number, end: number): number {
+  let head = 0; // groups before "::" (all of them without one)
+  let tail = 0; // groups after it
+  let compressed = false;
+  let plain = true; // lowercase, no leading zeros, no IPv4 tail
+  let i = start;
+  if (i < end && s.charCodeAt(i) === 58 /* : */) {
+    if (i + 1 >= end || s.charCodeAt(i + 1) !== 58) return NOT_IPV6;
+    compressed = true;
+    i += 2;
   }
-  let hex = '';
-  for (const g of head) hex += hex4(g);
-  for (let i = head.length + tail.length; i < 8; i++) hex += '0000';
-  for (const g of tail) hex += hex4(g);
-  return hex;
-}
-
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
-
-function hex4(group: number): string {
-  return group.toString(16).padStart(4, '0');
-}
-
-function parseGroups(part: string, out: number[], allowV4Tail: boolean): boolean {
-  if (part === '') return true;
-  const items = part.split(':');
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i] as string;
-    if (allowV4Tail && i === items.length - 1 && item.indexOf('.') >= 0) {
-      const v4 = parseIpv4(item);
-      if (v4 < 0) return false;
-      out.push(Math.floor(v4 / 65536), v4 % 65536);
-    } else if (HEX_GROUP.test(item)) {
-      out.push(parseInt(item, 16));
+  while (i < end) {
+    // One item: hex digits up to ':' or the end, or a dotted IPv4 address as the last item.
+    let value = 0;
+    let digits = 0;
+    let j = i;
+    for (; j < end; j++) {
+      const c = s.charCodeAt(j);
+      let d: number;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (c >= 97 && c <= 102) d = c - 87;
+      else if (c >= 65 && c <= 70) {
+        d = c - 55;
+        plain = false;
+      } else break;
+      value = value * 16 + d;
+      digits++;
+    }
+    if (j < end && s.charCodeAt(j) === 46 /* . */) {
+      // An IPv4 tail: the rest of the text, after the "::" if there is one, two groups.
+      const v4 = compressed || head + tail === 6 ? parseIpv4(s, i, end) : -1;
+      if (v4 < 0 || (!compressed && head !== 6)) return NOT_IPV6;
+      if (compressed) {
+        if (tail > 6) return NOT_IPV6;
+        TAIL[tail++] = Math.floor(v4 / 65536);
+        TAIL[tail++] = v4 % 65536;
+      } else {
+        GROUPS[head++] = Math.floor(v4 / 65536);
+        GROUPS[head++] = v4 % 65536;
+      }
+      plain = false;
+      i = end;
+      break;
+    }
+    if (digits < 1 || digits > 4) return NOT_IPV6;
+    if (digits > 1 && s.charCodeAt(i) === 48) plain = false;
+    if (compressed) {
+      if (tail >= 7) return NOT_IPV6;
+      TAIL[tail++] = value;
     } else {
-      return false;
+      if (head >= 8) return NOT_IPV6;
+      GROUPS[head++] = value;
+    }
+    if (j === end) {
+      i = end;
+      break;
+    }
+    // A ':' follows: "::" (once, at most), or a single ':' with an item after it.
+    if (j + 1 < end && s.charCodeAt(j + 1) === 58) {
+      if (compressed) return NOT_IPV6;
+      compressed = true;
+      i = j + 2;
+    } else {
+      if (j + 1 >= end) return NOT_IPV6;
+      i = j + 1;
     }
   }
-  return true;
+  if (compressed) {
+    if (head + tail > 7) return NOT_IPV6;
+    for (let k = head; k < 8 - tail; k++) GROUPS[k] = 0;
+    for (let k = 0; k < tail; k++) GROUPS[8 - tail + k] = TAIL[k]!;
+  } else if (head !== 8) return NOT_IPV6;
+  if (!plain) return IPV6_OTHER;
+  // The "::" must stand exactly for the run formatIpv6Hex would compress.
+  const run = longestZeroRun();
+  if (run.length === 0) return compressed ? IPV6_OTHER : IPV6_CANONICAL;
+  return compressed && head === run.start && 8 - head - tail === run.length ? IPV6_CANONICAL : IPV6_OTHER;
+}
+
+const RUN = { start: 0, length: 0 };
+
+/** The first longest run of two or more zero groups in GROUPS (length 0: none). */
+function longestZeroRun(): { start: number; length: number } {
+  RUN.start = 0;
+  RUN.length = 0;
+  for (let i = 0; i < 8; ) {
+    if (GROUPS[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && GROUPS[j] === 0) j++;
+    if (j - i > RUN.length && j - i >= 2) {
+      RUN.start = i;
+      RUN.length = j - i;
+    }
+    i = j;
+  }
+  return RUN;
+}
+
+const NIBBLES = '0123456789abcdef';
+
+/** The first `count` nibbles of GROUPS as lowercase hex. */
+function groupNibbles(count: number): string {
+  let out = '';
+  for (let k = 0; k < count; k++) out += NIBBLES[(GROUPS[k >> 2]! >> (12 - 4 * (k & 3))) & 15]!;
+  return out;
+}
+
+/** IPv6 text (with ::, embedded IPv4) -> 32 lowercase hex nibbles, or null. */
+export function parseIpv6Hex(text: string): string | null {
+  return parseIpv6Groups(text, 0, text.length) === NOT_IPV6 ? null : groupNibbles(32);
 }
 
 /** The nibble-string key of the first `length` bits of a 32-nibble address. */
@@ -97,19 +186,87 @@ export function ipv4Mask(length: number): number {
 
 /** "10.0.0.0/8", "2001:db8::/32" -> key; host bits are masked off; null when invalid. */
 export function parsePrefix(text: string): ParsedPrefix | null {
+  const v4 = parseIpv4Prefix(text);
+  if (v4 !== null) return v4;
   const slash = text.indexOf('/');
-  if (slash <= 0) return null;
-  const lenText = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(lenText)) return null;
-  const length = Number(lenText);
-  if (text.indexOf(':') < 0) {
-    const addr = parseIpv4(text, 0, slash);
-    if (addr < 0 || length > 32) return null;
-    return { afi: 'ipv4', length, key: addr & ipv4Mask(length) };
+  if (slash <= 0 || text.indexOf(':') < 0) return null;
+  const lenDigits = text.length - slash - 1;
+  if (lenDigits < 1 || lenDigits > 3) return null;
+  let length = 0;
+  for (let k = slash + 1; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return null;
+    length = length * 10 + (c - 48);
   }
-  const hex = parseIpv6Hex(text.slice(0, slash));
-  if (hex === null || length > 128) return null;
-  return { afi: 'ipv6', length, key: ipv6KeyOf(hex, length) };
+  if (length > 128) return null;
+  const form = parseIpv6Groups(text, 0, slash);
+  if (form === NOT_IPV6) return null;
+  const key = ipv6GroupsKey(length);
+  // Canonical: written as formatPrefix writes it, host bits zero, the length without leading zero.
+  const canonical = form === IPV6_CANONICAL && hostBitsZero(length) && (lenDigits === 1 || text.charCodeAt(slash + 1) !== 48);
+  return { afi: 'ipv6', length, key, canonical };
+}
+
+/** ipv6KeyOf(GROUPS as hex, length), without the 32-nibble string. */
+function ipv6GroupsKey(length: number): string {
+  const nibbles = (length + 3) >> 2;
+  const rest = length & 3;
+  if (rest === 0) return groupNibbles(nibbles);
+  const last = (GROUPS[(nibbles - 1) >> 2]! >> (12 - 4 * ((nibbles - 1) & 3))) & 15 & ((0xf << (4 - rest)) & 0xf);
+  return groupNibbles(nibbles - 1) + NIBBLES[last]!;
+}
+
+/** Are the bits of GROUPS past `length` all zero? */
+function hostBitsZero(length: number): boolean {
+  for (let g = 0; g < 8; g++) {
+    const bitsBefore = g * 16;
+    if (bitsBefore + 16 <= length) continue;
+    const keep = Math.max(0, length - bitsBefore);
+    const mask = keep === 0 ? 0 : (0xffff << (16 - keep)) & 0xffff;
+    if ((GROUPS[g]! & ~mask & 0xffff) !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * "a.b.c.d/len" in one pass (the commonest prefix of a feed), or null (not IPv4, or invalid:
+ * the same texts parseIpv4 and a 1-3 digit length up to 32 accept).
+ */
+function parseIpv4Prefix(text: string): ParsedPrefix | null {
+  const n = text.length;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let leadingZero = false;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) leadingZero = true;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return null;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0 || i === n || text.charCodeAt(i) !== 47 /* / */) return null;
+  const addr = value * 256 + octet;
+  const lenDigits = n - i - 1;
+  if (lenDigits < 1 || lenDigits > 3) return null;
+  let length = 0;
+  for (let k = i + 1; k < n; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return null;
+    length = length * 10 + (c - 48);
+  }
+  if (length > 32) return null;
+  const key = addr & ipv4Mask(length);
+  const canonical = !leadingZero && (key >>> 0) === addr && (lenDigits === 1 || text.charCodeAt(i + 1) !== 48);
+  return { afi: 'ipv4', length, key, canonical };
 }
 
 export function formatIpv4(value: number): string {
@@ -119,26 +276,28 @@ export function formatIpv4(value: number): string {
 
 /** 32 hex nibbles -> RFC 5952 text (lowercase, longest zero run of 2+ groups compressed). */
 export function formatIpv6Hex(hex: string): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(parseInt(hex.slice(i * 4, i * 4 + 4), 16));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
+  for (let i = 0; i < 8; i++) {
+    let g = 0;
+    for (let k = 0; k < 4; k++) {
+      const c = hex.charCodeAt(i * 4 + k);
+      g = g * 16 + (c <= 57 ? c - 48 : (c | 0x20) - 87);
     }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
+    GROUPS[i] = g;
   }
-  const text = (from: number, to: number): string => groups.slice(from, to).map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return text(0, 8);
-  return `${text(0, bestStart)}::${text(bestStart + bestLen, 8)}`;
+  return formatGroups();
+}
+
+/** GROUPS as RFC 5952 text. */
+function formatGroups(): string {
+  const run = longestZeroRun();
+  const runStart = run.length === 0 ? 8 : run.start;
+  const runEnd = run.length === 0 ? 8 : run.start + run.length;
+  let out = '';
+  for (let i = 0; i < runStart; i++) out += (i === 0 ? '' : ':') + GROUPS[i]!.toString(16);
+  if (runStart === 8) return out;
+  out += '::';
+  for (let i = runEnd; i < 8; i++) out += (i === runEnd ? '' : ':') + GROUPS[i]!.toString(16);
+  return out;
 }
 
 export function formatPrefix(afi: IpFamily, key: number | string, length: number): string {

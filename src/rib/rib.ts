@@ -46,15 +46,15 @@ export class Rib {
   private routes = 0;
   private lastTimeText = '';
   private lastTimeSeconds = 0;
+  /** The peer index of the last (router, PeerRef) (decoders share one frozen PeerRef per peer). */
+  private lastPeer: { router: string; ref: PeerRef; index: number } | null = null;
 
   /** Applies one event; route events give one change each, peer_down/termination one per flushed route. */
   apply(event: RouteEvent): RibChange[] {
     switch (event.type) {
       case 'announce':
-        if (event.treatAsWithdraw === true) return [this.withdraw(event, 'treat-as-withdraw')];
-        return [this.announce(event)];
       case 'withdraw':
-        return [this.withdraw(event, event.cause ?? 'bgp')];
+        return [this.applyRoute(event)];
       case 'peer_down':
         return this.flush(event, (p) => p.sessionKey === sessionKeyOf(event.router, event.peer));
       case 'termination':
@@ -62,6 +62,12 @@ export class Rib {
       default:
         return [];
     }
+  }
+
+  /** An announce or withdraw: its one change (apply() without the array). */
+  applyRoute(event: AnnounceEvent | WithdrawEvent): RibChange {
+    if (event.type === 'withdraw') return this.withdraw(event, event.cause ?? 'bgp');
+    return event.treatAsWithdraw === true ? this.withdraw(event, 'treat-as-withdraw') : this.announce(event);
   }
 
   /** Total routes held. */
@@ -194,7 +200,7 @@ export class Rib {
   private withdraw(event: AnnounceEvent | WithdrawEvent, cause: WithdrawCause): RibChange {
     const p = this.routePrefix(event);
     if (typeof p === 'string') return { kind: 'noop', reason: p, event };
-    const peer = this.peerIndex.get(peerKeyOf(event.router, event.peer));
+    const peer = this.peerIndexOf(event.router, event.peer, false);
     const table = this.table(p.afi);
     const slot = table.get(p.length, p.key);
     const pathId = event.pathId ?? -1;
@@ -275,7 +281,8 @@ export class Rib {
       peer: (this.peers[peer] as PeerEntry).ref,
       afi: p.afi,
       safi: 'unicast' as const,
-      prefix: formatPrefix(p.afi, p.key, p.length),
+      // The event's own text when it is the canonical one (what formatPrefix would write).
+      prefix: p.canonical ? event.prefix : formatPrefix(p.afi, p.key, p.length),
       pathId: event.pathId,
     };
   }
@@ -285,9 +292,17 @@ export class Rib {
   }
 
   private peerOf(router: string, ref: PeerRef): number {
+    return this.peerIndexOf(router, ref, true) as number;
+  }
+
+  /** The index of a peer (added when `add`, else undefined when unknown); the entry keeps the latest ref. */
+  private peerIndexOf(router: string, ref: PeerRef, add: boolean): number | undefined {
+    const last = this.lastPeer;
+    if (last !== null && last.ref === ref && last.router === router) return last.index;
     const key = peerKeyOf(router, ref);
     let index = this.peerIndex.get(key);
     if (index === undefined) {
+      if (!add) return undefined;
       index = this.peers.length;
       this.peers.push({ router, ref, sessionKey: sessionKeyOf(router, ref), ipv4: 0, ipv6: 0 });
       this.peerIndex.set(key, index);
@@ -295,6 +310,7 @@ export class Rib {
       const entry = this.peers[index] as PeerEntry;
       if (entry.ref !== ref) entry.ref = ref;
     }
+    this.lastPeer = { router, ref, index };
     return index;
   }
 
