@@ -1,6 +1,6 @@
 /**
  * The station's path without the socket, two versions compared in one process: the synthetic
- * table (bench/lib/gen-table.ts, one prefix per UPDATE) framed and decoded by BmpSession, each
+ * table (bench/lib/gen-table.ts, one prefix per UPDATE, or packed UPDATEs with PACKED=1) framed and decoded by BmpSession, each
  * chunk's events handed to RoutePipeline.ingest (RIB, peer registry, bus, route backlog and
  * write queue on a MongoStore), as src/app.ts wires them, with the code of two checkouts in
  * turn, pass after pass; the prefixes/s of each pass until the RIB holds the table, the medians
@@ -32,7 +32,8 @@ if (dirA === undefined || dirB === undefined) {
 }
 const scale = Number(process.argv[4] ?? 0.25);
 const runs = Number(process.argv[5] ?? 6);
-const table = generateTable({ ipv4: Math.round(1_000_000 * scale), ipv6: Math.round(200_000 * scale), packed: false });
+const packed = process.env['PACKED'] === '1';
+const table = generateTable({ ipv4: Math.round(1_000_000 * scale), ipv6: Math.round(200_000 * scale), packed });
 const CHUNK = 64 * 1024;
 const uri = benchUri('bench_ingest_ab');
 const log = pino({ level: 'error' });
@@ -98,7 +99,7 @@ for (let r = 0; r < runs; r++) {
   for (const [, pass, rates] of order) rates.push(pass());
   ratios.push(versions[1]![2][r]! / versions[0]![2][r]!);
 }
-console.log(`ingest-ab: ${fmt(table.routes)} prefixes one per UPDATE (${fmt(table.attributeSets)} attribute sets), ${runs} alternated passes each, storage not waited for`);
+console.log(`ingest-ab: ${fmt(table.routes)} prefixes ${packed ? 'in packed UPDATEs' : 'one per UPDATE'} (${fmt(table.attributeSets)} attribute sets), ${runs} alternated passes each, storage not waited for`);
 for (const [dir, , rates] of versions) console.log(`  ${dir}: median ${fmt(median(rates))} prefixes/s (${rates.map(fmt).join(', ')})`);
 console.log(`  B/A: ${(median(versions[1]![2]) / median(versions[0]![2])).toFixed(2)}x (pairs ${ratios.map((x) => x.toFixed(2)).join(' ')})`);
 // The queued writes are left unfinished (minutes of FerretDB work): the database goes, the process ends.
