@@ -14,7 +14,7 @@ import { CaptureReader, isCapture } from '../../src/capture/pcap.js';
 import { tcpSegment } from '../../src/capture/packet.js';
 import { TcpReassembler } from '../../src/capture/tcp-streams.js';
 import type { RouteEvent } from '../../bgp/types.js';
-import { comparable, F, fixture, frame, fromCapture, fromStream, pcapFile, pcapngFile, rng, segments, type Seg } from './helpers.js';
+import { comparable, F, fixture, frame, fromCapture, fromStream, ipv4Packet, ipv6Packet, pcapFile, pcapngFile, rng, segments, type Seg } from './helpers.js';
 
 const GOBGP = fixture('lab/bmp-gobgp.bin');
 const FRR = fixture('lab/bmp-frr.bin');
@@ -182,6 +182,22 @@ describe('BMP from packet captures: TCP reassembly', () => {
       // The Initiation (no per-peer header) carries its packet's time, whichever the resolution.
       expect(events[0]).toMatchObject({ type: 'initiation', time: new Date(t0Ms + 1).toISOString() });
     }
+  });
+
+  it('raw IP and BSD loopback link types, IPv6 behind a hop-by-hop header; IP fragments are counted, not read', async () => {
+    const want = comparable(await fromStream(GOBGP, 'r'));
+    const segs = segments(GOBGP, 555, 1200, rng(12));
+    const raw = pcapFile(segs.map((s) => ipv4Packet(s)), { linkType: 101 });
+    expect(comparable((await fromCapture(raw, { router: 'r' })).events)).toEqual(want);
+    // BSD loopback (DLT_NULL): a 4-byte address family in host order before the IP packet.
+    const loop = pcapFile(segs.map((s) => Buffer.concat([Buffer.from([30, 0, 0, 0]), ipv6Packet(s)])), { linkType: 0 });
+    const fromLoop = await fromCapture(loop, { router: 'r' });
+    expect(comparable(fromLoop.events)).toEqual(want);
+    expect(fromLoop.summary.streams[0]!.stream).toMatchObject({ src: '::1', dst: '::2' });
+    const hop = pcapFile(segs.map((s) => ipv6Packet(s, { hopByHop: true })), { linkType: 101 });
+    expect(comparable((await fromCapture(hop, { router: 'r' })).events)).toEqual(want);
+    const fragments = pcapFile([ipv4Packet(segs[1]!, 0x2000), ipv6Packet(segs[1]!, { fragment: true })], { linkType: 101 });
+    expect((await fromCapture(fragments)).summary.notTcp).toEqual({ fragment: 2 });
   });
 
   it('takes the streams to --port as BMP, and only those; without it, streams not starting with a BMP header are skipped', async () => {

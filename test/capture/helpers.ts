@@ -36,21 +36,6 @@ function ipv4Bytes(a: string): number[] {
 
 /** One Ethernet frame holding an IPv4 TCP segment. */
 export function frame(s: Seg): Buffer {
-  const payload = s.payload ?? Buffer.alloc(0);
-  const tcp = Buffer.alloc(20);
-  tcp.writeUInt16BE(s.srcPort ?? 40000, 0);
-  tcp.writeUInt16BE(s.dstPort ?? 11019, 2);
-  tcp.writeUInt32BE(s.seq >>> 0, 4);
-  tcp[12] = 5 << 4;
-  tcp[13] = 0x10 | (s.syn ? 0x02 : 0) | (s.fin ? 0x01 : 0) | (s.rst ? 0x04 : 0);
-  const ip = Buffer.alloc(20);
-  ip[0] = 0x45;
-  ip.writeUInt16BE(20 + 20 + payload.length, 2);
-  ip.writeUInt16BE(0x4000, 6); // don't fragment
-  ip[8] = 64;
-  ip[9] = 6;
-  Buffer.from(ipv4Bytes(s.src ?? '192.0.2.1')).copy(ip, 12);
-  Buffer.from(ipv4Bytes(s.dst ?? '192.0.2.2')).copy(ip, 16);
   const tags = (s.vlans ?? []).map((id, i) => {
     const t = Buffer.alloc(4);
     t.writeUInt16BE(i === 0 && (s.vlans ?? []).length > 1 ? 0x88a8 : 0x8100, 0);
@@ -60,11 +45,60 @@ export function frame(s: Seg): Buffer {
   const macs = Buffer.alloc(12, 0x02);
   const type = Buffer.from([0x08, 0x00]);
   // A tag's TPID stands where the EtherType would: macs, then [TPID TCI]..., then the EtherType.
-  return Buffer.concat([macs, ...tags, type, ip, tcp, payload]);
+  return Buffer.concat([macs, ...tags, type, ipv4Packet(s)]);
 }
 
-/** A classic pcap file of Ethernet frames, one per millisecond from `t0` (default: now). */
-export function pcapFile(frames: Buffer[], opts: { bigEndian?: boolean; t0?: number } = {}): Buffer {
+function tcpHeader(s: Seg): Buffer {
+  const tcp = Buffer.alloc(20);
+  tcp.writeUInt16BE(s.srcPort ?? 40000, 0);
+  tcp.writeUInt16BE(s.dstPort ?? 11019, 2);
+  tcp.writeUInt32BE(s.seq >>> 0, 4);
+  tcp[12] = 5 << 4;
+  tcp[13] = 0x10 | (s.syn ? 0x02 : 0) | (s.fin ? 0x01 : 0) | (s.rst ? 0x04 : 0);
+  return tcp;
+}
+
+/** An IPv6 packet holding the TCP segment (src ::1 / dst ::2 unless given), with a hop-by-hop options header when `hopByHop`. */
+export function ipv6Packet(s: Seg, opts: { hopByHop?: boolean; fragment?: boolean } = {}): Buffer {
+  const payload = s.payload ?? Buffer.alloc(0);
+  const ext: Buffer[] = [];
+  let next = 6;
+  if (opts.fragment) {
+    ext.unshift(Buffer.from([next, 0, 0, 1, 0, 0, 0, 42]));
+    next = 44;
+  }
+  if (opts.hopByHop) {
+    ext.unshift(Buffer.from([next, 0, 1, 4, 0, 0, 0, 0])); // Next Header, Hdr Ext Len 0, a PadN option
+    next = 0;
+  }
+  const tcp = tcpHeader(s);
+  const ip = Buffer.alloc(40);
+  ip[0] = 0x60;
+  ip.writeUInt16BE(ext.reduce((n, e) => n + e.length, 0) + tcp.length + payload.length, 4);
+  ip[6] = next;
+  ip[7] = 64;
+  ip[23] = 1; // ::1
+  ip[39] = 2; // ::2
+  return Buffer.concat([ip, ...ext, tcp, payload]);
+}
+
+/** An IPv4 packet holding the TCP segment (a fragment when `fragmentOffset` is set). */
+export function ipv4Packet(s: Seg, fragmentOffset = 0): Buffer {
+  const payload = s.payload ?? Buffer.alloc(0);
+  const tcp = tcpHeader(s);
+  const ip = Buffer.alloc(20);
+  ip[0] = 0x45;
+  ip.writeUInt16BE(20 + 20 + payload.length, 2);
+  ip.writeUInt16BE(fragmentOffset === 0 ? 0x4000 : fragmentOffset, 6); // don't fragment, or a fragment
+  ip[8] = 64;
+  ip[9] = 6;
+  Buffer.from(ipv4Bytes(s.src ?? '192.0.2.1')).copy(ip, 12);
+  Buffer.from(ipv4Bytes(s.dst ?? '192.0.2.2')).copy(ip, 16);
+  return Buffer.concat([ip, tcp, payload]);
+}
+
+/** A classic pcap file of frames (Ethernet unless `linkType`), one per millisecond from `t0` (default: now). */
+export function pcapFile(frames: Buffer[], opts: { bigEndian?: boolean; t0?: number; linkType?: number } = {}): Buffer {
   const le = !opts.bigEndian;
   const u32 = (b: Buffer, v: number, at: number) => (le ? b.writeUInt32LE(v >>> 0, at) : b.writeUInt32BE(v >>> 0, at));
   const u16 = (b: Buffer, v: number, at: number) => (le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
@@ -73,7 +107,7 @@ export function pcapFile(frames: Buffer[], opts: { bigEndian?: boolean; t0?: num
   u16(head, 2, 4);
   u16(head, 4, 6);
   u32(head, 262144, 16);
-  u32(head, 1, 20);
+  u32(head, opts.linkType ?? 1, 20);
   const t0 = opts.t0 ?? Date.now();
   const parts: Buffer[] = [head];
   frames.forEach((f, i) => {
