@@ -11,18 +11,21 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { BMP_COMMON_HEADER_SIZE, isSupportedBmpVersion } from '../../bgp/bmp/framer.js';
+import { BMP_ROUTE_MIRRORING } from '../../bgp/bmp/message.js';
 import { tcpSegment, type NotTcp } from './packet.js';
 import { CaptureError, CaptureReader, isCapture } from './pcap.js';
 import { TcpReassembler, type TcpStream } from './tcp-streams.js';
 
-/** BMP message types 0-6 (RFC 7854 4.1). */
-const BMP_LAST_TYPE = 6;
-
-/** Could a stream starting with these bytes be BMP, from its first message's common header? */
+/**
+ * Could a stream starting with these bytes be BMP, from its first message's common header: a
+ * version the framer takes, a length no shorter than the header, a type of RFC 7854 4.1 (0 to
+ * Route Mirroring)?
+ */
 export function startsLikeBmp(b: Buffer): boolean {
-  if (b[0] !== 3 && b[0] !== 4) return false;
-  if (b.length < 6) return true;
-  return b.readUInt32BE(1) >= 6 && b[5]! <= BMP_LAST_TYPE;
+  if (!isSupportedBmpVersion(b[0]!)) return false;
+  if (b.length < BMP_COMMON_HEADER_SIZE) return true;
+  return b.readUInt32BE(1) >= BMP_COMMON_HEADER_SIZE && b[5]! <= BMP_ROUTE_MIRRORING;
 }
 
 export interface CaptureSummary {

@@ -30,39 +30,60 @@ function framingError(e: unknown, router: string, offset: number): ErrorEvent {
   };
 }
 
-/** Streams a raw BMP byte stream through the same framer and decoder as the station. */
-export async function decodeBmp(src: AsyncIterable<Buffer>, router: string, out: Out): Promise<void> {
-  const framer = new BmpFramer();
-  const session = new BmpSession(router);
-  for await (const chunk of src) {
+/**
+ * One router's BMP byte stream through the station's framer and decoder, chunk by chunk. Lost
+ * framing is reported (one error event) and ends the decoding: `stopped`.
+ */
+class BmpStreamDecoder {
+  private readonly framer = new BmpFramer();
+  private readonly session: BmpSession;
+  stopped = false;
+
+  constructor(
+    readonly router: string,
+    private readonly out: Out,
+  ) {
+    this.session = new BmpSession(router);
+  }
+
+  push(chunk: Buffer, arrival: Date): void {
+    if (this.stopped) return;
     let messages: Buffer[];
     try {
-      messages = framer.push(chunk);
+      messages = this.framer.push(chunk);
     } catch (e) {
-      out(framingError(e, router, framer.streamOffset));
+      this.stop(e);
       return;
     }
-    const offsets = framer.lastOffsets;
-    const now = new Date();
-    for (let i = 0; i < messages.length; i++) for (const ev of session.decode(messages[i]!, offsets[i]!, now)) out(ev);
-    if (framer.error) {
-      out(framingError(framer.error, router, framer.streamOffset));
-      return;
+    const offsets = this.framer.lastOffsets;
+    for (let i = 0; i < messages.length; i++) for (const ev of this.session.decode(messages[i]!, offsets[i]!, arrival)) this.out(ev);
+    if (this.framer.error) this.stop(this.framer.error);
+  }
+
+  /** The stream ended: a message cut short is reported. */
+  end(): void {
+    if (this.stopped) return;
+    try {
+      this.framer.end();
+    } catch (e) {
+      this.stop(e);
     }
   }
-  try {
-    framer.end();
-  } catch (e) {
-    out(framingError(e, router, framer.streamOffset));
+
+  private stop(e: unknown): void {
+    this.out(framingError(e, this.router, this.framer.streamOffset));
+    this.stopped = true;
   }
 }
 
-interface BmpOfStream {
-  framer: BmpFramer;
-  session: BmpSession;
-  router: string;
-  /** Decoding stopped (framing lost). */
-  stopped: boolean;
+/** Streams a raw BMP byte stream through the same framer and decoder as the station. */
+export async function decodeBmp(src: AsyncIterable<Buffer>, router: string, out: Out): Promise<void> {
+  const d = new BmpStreamDecoder(router, out);
+  for await (const chunk of src) {
+    d.push(chunk, new Date());
+    if (d.stopped) return;
+  }
+  d.end();
 }
 
 /**
@@ -73,53 +94,33 @@ interface BmpOfStream {
  * decoding with a CAPTURE_GAP error event saying where; a broken file, with CAPTURE_BROKEN.
  */
 export async function decodeCapture(src: AsyncIterable<Buffer>, out: Out, opts: { port?: number; router?: string } = {}): Promise<CaptureSummary> {
-  const decoders = new Map<TcpStream, BmpOfStream>();
-  const stop = (d: BmpOfStream, e: unknown) => {
-    out(framingError(e, d.router, d.framer.streamOffset));
-    d.stopped = true;
-  };
+  const decoders = new Map<TcpStream, BmpStreamDecoder>();
   return readBmpStreams(src, opts.port !== undefined ? { port: opts.port } : {}, {
     data(stream, bytes, timeMs) {
       let d = decoders.get(stream);
       if (d === undefined) {
-        const router = opts.router ?? stream.src;
-        d = { framer: new BmpFramer(), session: new BmpSession(router), router, stopped: false };
+        d = new BmpStreamDecoder(opts.router ?? stream.src, out);
         decoders.set(stream, d);
       }
-      if (d.stopped) return;
-      let messages: Buffer[];
-      try {
-        messages = d.framer.push(bytes);
-      } catch (e) {
-        stop(d, e);
-        return;
-      }
-      const offsets = d.framer.lastOffsets;
-      const arrival = new Date(timeMs ?? Date.now());
-      for (let i = 0; i < messages.length; i++) for (const ev of d.session.decode(messages[i]!, offsets[i]!, arrival)) out(ev);
-      if (d.framer.error) stop(d, d.framer.error);
+      d.push(bytes, new Date(timeMs ?? Date.now()));
     },
     end(stream) {
       const d = decoders.get(stream);
       if (d === undefined || d.stopped) return;
-      if (stream.gap !== null) {
-        out({
-          type: 'error',
-          source: 'bmp',
-          time: new Date().toISOString(),
-          router: d.router,
-          code: 'CAPTURE_GAP',
-          offset: stream.gap.at,
-          message: `the capture misses ${stream.gap.missing} bytes of ${stream.src}:${stream.srcPort} -> ${stream.dst}:${stream.dstPort} here; the rest of this stream is not decoded`,
-          severity: 'session-reset',
-        });
+      if (stream.gap === null) {
+        d.end();
         return;
       }
-      try {
-        d.framer.end();
-      } catch (e) {
-        stop(d, e);
-      }
+      out({
+        type: 'error',
+        source: 'bmp',
+        time: new Date().toISOString(),
+        router: d.router,
+        code: 'CAPTURE_GAP',
+        offset: stream.gap.at,
+        message: `the capture misses ${stream.gap.missing} bytes of ${stream.src}:${stream.srcPort} -> ${stream.dst}:${stream.dstPort} here; the rest of this stream is not decoded`,
+        severity: 'session-reset',
+      });
     },
     broken(e) {
       // What came before is decoded; the streams end here (their holes and partial messages reported).
