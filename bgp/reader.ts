@@ -214,7 +214,7 @@ export function ipv4PrefixText(b: Buffer, p: number, bits: number): string {
 }
 
 /** Scratch groups (the decoder is synchronous, so one array is enough). */
-const GROUPS: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+const GROUPS = new Uint16Array(8);
 
 /** RFC 5952 text of an IPv6 prefix in NLRI encoding (address bytes at b[p]), "addr/len". */
 export function ipv6PrefixText(b: Buffer, p: number, bits: number): string {
@@ -233,8 +233,33 @@ export function ipv6Text(buf: Buffer, p: number): string {
   return TEXT.latin1Slice(0, putGroups(g));
 }
 
+const RUN = { start: 0, length: 0 };
+
+/**
+ * The run of zero groups RFC 5952 4.2.3 writes as "::": the first longest of two or more among
+ * eight groups (length 0: none). One shared result object (callers are synchronous).
+ */
+export function longestZeroRun(g: Uint16Array): { readonly start: number; readonly length: number } {
+  RUN.start = 0;
+  RUN.length = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > RUN.length && j - i >= 2) {
+      RUN.start = i;
+      RUN.length = j - i;
+    }
+    i = j;
+  }
+  return RUN;
+}
+
 /** Writes the RFC 5952 text of eight 16-bit groups at TEXT[0]; returns its length. */
-function putGroups(g: number[]): number {
+function putGroups(g: Uint16Array): number {
   const t = TEXT;
   let at = 0;
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
@@ -248,29 +273,15 @@ function putGroups(g: number[]): number {
     t[at++] = 46;
     return putDec(at, g[7]! & 255);
   }
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestStart < 0) return putGroupRun(g, 0, 8, at);
-  at = putGroupRun(g, 0, bestStart, at);
+  const run = longestZeroRun(g);
+  if (run.length === 0) return putGroupRun(g, 0, 8, at);
+  at = putGroupRun(g, 0, run.start, at);
   t[at++] = 58;
   t[at++] = 58;
-  return putGroupRun(g, bestStart + bestLen, 8, at);
+  return putGroupRun(g, run.start + run.length, 8, at);
 }
 
-function putGroupRun(g: number[], from: number, to: number, at: number): number {
+function putGroupRun(g: Uint16Array, from: number, to: number, at: number): number {
   for (let i = from; i < to; i++) {
     if (i !== from) TEXT[at++] = 58;
     at = putHex(at, g[i]!);

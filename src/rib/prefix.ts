@@ -6,6 +6,8 @@
  * Hand-rolled parsing: this is on the insert and lookup hot paths.
  */
 
+import { longestZeroRun } from '../../bgp/reader.js';
+
 export type IpFamily = 'ipv4' | 'ipv6';
 
 export interface ParsedPrefix {
@@ -130,31 +132,9 @@ function parseIpv6Groups(s: string, start: number, end: number): number {
   } else if (head !== 8) return NOT_IPV6;
   if (!plain) return IPV6_OTHER;
   // The "::" must stand exactly for the run formatIpv6Hex would compress.
-  const run = longestZeroRun();
+  const run = longestZeroRun(GROUPS);
   if (run.length === 0) return compressed ? IPV6_OTHER : IPV6_CANONICAL;
   return compressed && head === run.start && 8 - head - tail === run.length ? IPV6_CANONICAL : IPV6_OTHER;
-}
-
-const RUN = { start: 0, length: 0 };
-
-/** The first longest run of two or more zero groups in GROUPS (length 0: none). */
-function longestZeroRun(): { start: number; length: number } {
-  RUN.start = 0;
-  RUN.length = 0;
-  for (let i = 0; i < 8; ) {
-    if (GROUPS[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && GROUPS[j] === 0) j++;
-    if (j - i > RUN.length && j - i >= 2) {
-      RUN.start = i;
-      RUN.length = j - i;
-    }
-    i = j;
-  }
-  return RUN;
 }
 
 const NIBBLES = '0123456789abcdef';
@@ -295,7 +275,7 @@ export function formatIpv6Hex(hex: string): string {
 
 /** GROUPS as RFC 5952 text. */
 function formatGroups(): string {
-  const run = longestZeroRun();
+  const run = longestZeroRun(GROUPS);
   const runStart = run.length === 0 ? 8 : run.start;
   const runEnd = run.length === 0 ? 8 : run.start + run.length;
   let out = '';
