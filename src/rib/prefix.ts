@@ -49,7 +49,10 @@ const GROUPS = new Uint16Array(8);
 const TAIL = new Uint16Array(8);
 
 const NOT_IPV6 = -1;
-/** Valid, and written as formatIpv6Hex writes it (RFC 5952: lowercase, no leading zeros, longest zero run as "::"). */
+/**
+ * Valid, and written as formatIpv6Hex writes it (RFC 5952: lowercase, no leading zeros, longest
+ * zero run as "::"; an IPv4-mapped address as "::ffff:" and a dotted quad, RFC 5952 5).
+ */
 const IPV6_CANONICAL = 1;
 const IPV6_OTHER = 0;
 
@@ -62,7 +65,8 @@ function parseIpv6Groups(s: string, start: number, end: number): number {
   let head = 0; // groups before "::" (all of them without one)
   let tail = 0; // groups after it
   let compressed = false;
-  let plain = true; // lowercase, no leading zeros, no IPv4 tail
+  let plain = true; // hex groups lowercase, without leading zeros
+  let dotted = 0; // 0: no IPv4 tail; 1: one written without leading zeros; 2: one with
   let i = start;
   if (i < end && s.charCodeAt(i) === 58 /* : */) {
     if (i + 1 >= end || s.charCodeAt(i + 1) !== 58) return NOT_IPV6;
@@ -90,6 +94,7 @@ function parseIpv6Groups(s: string, start: number, end: number): number {
       // An IPv4 tail: the rest of the text, after the "::" if there is one, two groups.
       const v4 = compressed || head + tail === 6 ? parseIpv4(s, i, end) : -1;
       if (v4 < 0 || (!compressed && head !== 6)) return NOT_IPV6;
+      dotted = dottedPlain(s, i, end) ? 1 : 2;
       if (compressed) {
         if (tail > 6) return NOT_IPV6;
         TAIL[tail++] = Math.floor(v4 / 65536);
@@ -98,7 +103,6 @@ function parseIpv6Groups(s: string, start: number, end: number): number {
         GROUPS[head++] = Math.floor(v4 / 65536);
         GROUPS[head++] = v4 % 65536;
       }
-      plain = false;
       i = end;
       break;
     }
@@ -131,10 +135,28 @@ function parseIpv6Groups(s: string, start: number, end: number): number {
     for (let k = 0; k < tail; k++) GROUPS[8 - tail + k] = TAIL[k]!;
   } else if (head !== 8) return NOT_IPV6;
   if (!plain) return IPV6_OTHER;
+  // IPv4-mapped: canonical only as "::ffff:a.b.c.d"; any other address only without a dotted tail.
+  if (isMapped()) return compressed && head === 0 && tail === 3 && dotted === 1 ? IPV6_CANONICAL : IPV6_OTHER;
+  if (dotted !== 0) return IPV6_OTHER;
   // The "::" must stand exactly for the run formatIpv6Hex would compress.
   const run = longestZeroRun(GROUPS);
   if (run.length === 0) return compressed ? IPV6_OTHER : IPV6_CANONICAL;
   return compressed && head === run.start && 8 - head - tail === run.length ? IPV6_CANONICAL : IPV6_OTHER;
+}
+
+/** Are GROUPS an IPv4-mapped address (::ffff:0:0/96, RFC 4291 2.5.5.2)? */
+function isMapped(): boolean {
+  const g = GROUPS;
+  return g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff;
+}
+
+/** Is the dotted quad s[start, end) (valid) written without leading zeros? */
+function dottedPlain(s: string, start: number, end: number): boolean {
+  for (let i = start; i + 1 < end; i++) {
+    const c = s.charCodeAt(i + 1);
+    if (s.charCodeAt(i) === 48 && (i === start || s.charCodeAt(i - 1) === 46) && c >= 48 && c <= 57) return false;
+  }
+  return true;
 }
 
 const NIBBLES = '0123456789abcdef';
@@ -260,7 +282,7 @@ export function formatIpv4(value: number): string {
   return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
 }
 
-/** 32 hex nibbles -> RFC 5952 text (lowercase, longest zero run of 2+ groups compressed). */
+/** 32 hex nibbles -> RFC 5952 text (lowercase, longest zero run of 2+ groups compressed, IPv4-mapped with a dotted tail). */
 export function formatIpv6Hex(hex: string): string {
   for (let i = 0; i < 8; i++) {
     let g = 0;
@@ -273,8 +295,12 @@ export function formatIpv6Hex(hex: string): string {
   return formatGroups();
 }
 
-/** GROUPS as RFC 5952 text. */
+/** GROUPS as RFC 5952 text (as the BMP decoder writes addresses: bgp/reader.ts ipv6Text). */
 function formatGroups(): string {
+  if (isMapped()) {
+    const g = GROUPS;
+    return `::ffff:${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+  }
   const run = longestZeroRun(GROUPS);
   const runStart = run.length === 0 ? 8 : run.start;
   const runEnd = run.length === 0 ? 8 : run.start + run.length;

@@ -5,6 +5,7 @@
  * random texts, and `canonical` against formatPrefix itself.
  */
 import { describe, expect, it } from 'vitest';
+import { ipv6Text } from '../../bgp/reader.js';
 import { formatIpv6Hex, formatPrefix, ipv4Mask, ipv6KeyOf, parseIpv4, parseIpv6Hex, parsePrefix } from '../../src/rib/prefix.js';
 
 /** The parser as it was: slice, a regex for the length, parseIpv4. */
@@ -58,7 +59,7 @@ describe('parsePrefix', () => {
   });
 
   it('reads IPv6 addresses and prefixes as the old parser did, and calls canonical exactly the texts formatPrefix writes', () => {
-    const fixed = ['2001:db8::/32', '::/0', '::1/128', '1::/16', '::ffff:1.2.3.4/128', '1:2:3:4:5:6:1.2.3.4/128', '1.2.3.4::/8', '2001:DB8::/32', '2001:0db8::/32', '2001:db8:0:0:1::/80', '2001:db8::1:0:0:1/128', '1:0:0:2::/64', '1::2:3:4:5:6:7/128', '1:0:2:3:4:5:6:7/128', '::/00', '::/129', ':::/8', '1::2::3/8', ':1::/8', '1:/8', '1:2:3:4:5:6:7:8/128', '1:2:3:4:5:6:7:8:9/128', '1::2:3:4:5:6:7:8/128', '12345::/8', 'fe80::/10', 'fe80::1/10', '::ffff:1.2.3/96', '::1.2.3.4.5/96', '0:0:0:0:0:0:0:0/0'];
+    const fixed = ['2001:db8::/32', '::/0', '::1/128', '1::/16', '::ffff:1.2.3.4/128', '1:2:3:4:5:6:1.2.3.4/128', '1.2.3.4::/8', '2001:DB8::/32', '2001:0db8::/32', '2001:db8:0:0:1::/80', '2001:db8::1:0:0:1/128', '1:0:0:2::/64', '1::2:3:4:5:6:7/128', '1:0:2:3:4:5:6:7/128', '::/00', '::/129', ':::/8', '1::2::3/8', ':1::/8', '1:/8', '1:2:3:4:5:6:7:8/128', '1:2:3:4:5:6:7:8:9/128', '1::2:3:4:5:6:7:8/128', '12345::/8', 'fe80::/10', 'fe80::1/10', '::ffff:1.2.3/96', '::1.2.3.4.5/96', '0:0:0:0:0:0:0:0/0', '::ffff:0.0.0.0/96', '::ffff:192.0.2.0/120', '::FFFF:1.2.3.4/128', '::ffff:01.2.3.4/128', '::ffff:1.2.3.04/128', '::ffff:102:304/128', '0:0:0:0:0:ffff:1.2.3.4/128', '0::ffff:1.2.3.4/128', '::1.2.3.4/128', '64:ff9b::1.2.3.4/128', '::ffff:0:1.2.3.4/128'];
     const r = rng(6);
     const pick = (t: string) => t[Math.floor(r() * t.length)]!;
     const group = () => {
@@ -70,6 +71,12 @@ describe('parsePrefix', () => {
       if (r() < 0.3) {
         const hex = Array.from({ length: 32 }, () => (r() < 0.6 ? '0' : pick('0123456789abcdef'))).join('');
         return `${formatIpv6Hex(ipv6KeyOf(hex, Math.min(length, 128)).padEnd(32, '0'))}/${length}`;
+      }
+      if (r() < 0.05) {
+        // IPv4-mapped, written the canonical way or not.
+        const oct = () => (r() < 0.1 ? '0' : '') + Math.floor(r() * 256);
+        const v4 = `${oct()}.${oct()}.${oct()}.${oct()}`;
+        return `${r() < 0.2 ? '0:0:0:0:0:FFFF:' : '::ffff:'}${v4}/${96 + Math.floor(r() * 33)}`;
       }
       if (r() < 0.6) {
         const groups = Array.from({ length: 8 }, group);
@@ -97,12 +104,32 @@ describe('parsePrefix', () => {
     expect(canonical).toBeGreaterThan(3000);
   });
 
-  it('writes IPv6 addresses as the old formatter did (RFC 5952)', () => {
+  it('writes IPv6 addresses as the old formatter did (RFC 5952), and as the BMP decoder does, IPv4-mapped ones included', () => {
     const r = rng(7);
+    let mapped = 0;
     for (let i = 0; i < 20_000; i++) {
-      const hex = Array.from({ length: 32 }, () => (r() < 0.5 ? '0' : '0123456789abcdef'[Math.floor(r() * 16)]!)).join('');
-      expect([hex, formatIpv6Hex(hex)]).toEqual([hex, oldFormatIpv6Hex(hex)]);
+      let hex = Array.from({ length: 32 }, () => (r() < 0.5 ? '0' : '0123456789abcdef'[Math.floor(r() * 16)]!)).join('');
+      if (i % 10 === 0) hex = `00000000000000000000ffff${hex.slice(24)}`;
+      const text = formatIpv6Hex(hex);
+      // The decoder writes what routers send; the RIB must write the same text for it.
+      expect([hex, text]).toEqual([hex, ipv6Text(Buffer.from(hex, 'hex'), 0)]);
+      // The old formatter wrote IPv4-mapped addresses in hex; RFC 5952 5 recommends the dotted tail.
+      if (hex.startsWith('00000000000000000000ffff')) {
+        expect(text).toBe(`::ffff:${[...Buffer.from(hex.slice(24), 'hex')].join('.')}`);
+        mapped++;
+      } else expect([hex, text]).toEqual([hex, oldFormatIpv6Hex(hex)]);
+      expect(parseIpv6Hex(text)).toBe(hex);
     }
+    expect(mapped).toBeGreaterThan(1000);
+  });
+
+  it('keeps one text for an IPv4-mapped prefix from the decoder through the RIB', () => {
+    expect(formatPrefix('ipv6', parsePrefix('::ffff:102:304/128')!.key, 128)).toBe('::ffff:1.2.3.4/128');
+    expect(parsePrefix('::ffff:1.2.3.4/128')!.canonical).toBe(true);
+    expect(parsePrefix('::ffff:102:304/128')!.canonical).toBe(false);
+    expect(parsePrefix('::ffff:1.2.3.04/128')!.canonical).toBe(false);
+    expect(parsePrefix('::1.2.3.4/128')!.canonical).toBe(false); // not mapped: written in hex, ::102:304
+    expect(formatPrefix('ipv6', parsePrefix('::1.2.3.4/128')!.key, 128)).toBe('::102:304/128');
   });
 });
 
