@@ -173,6 +173,19 @@ export function parseIpv6Hex(text: string): string | null {
   return parseIpv6Groups(text, 0, text.length) === NOT_IPV6 ? null : groupNibbles(32);
 }
 
+/**
+ * An IPv4 or IPv6 address (dotted quad; IPv6 with "::" and an embedded IPv4 tail, any case) as
+ * an unsigned integer with its family, or null: for range arithmetic on addresses (which
+ * targets a prefix covers), with the RIB's parsers.
+ */
+export function parseAddressValue(text: string): { family: 4 | 6; value: bigint } | null {
+  if (text.indexOf(':') < 0) {
+    const v4 = parseIpv4(text);
+    return v4 < 0 ? null : { family: 4, value: BigInt(v4) };
+  }
+  return parseIpv6Groups(text, 0, text.length) === NOT_IPV6 ? null : { family: 6, value: BigInt(`0x${groupNibbles(32)}`) };
+}
+
 /** The nibble-string key of the first `length` bits of a 32-nibble address. */
 export function ipv6KeyOf(hex: string, length: number): string {
   const nibbles = (length + 3) >> 2;

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ipv6Text } from '../../bgp/reader.js';
-import { formatIpv6Hex, formatPrefix, ipv4Mask, ipv6KeyOf, parseIpv4, parseIpv6Hex, parsePrefix } from '../../src/rib/prefix.js';
+import { IPv4, IPv6, Validator } from 'ip-num';
+import { formatIpv6Hex, formatPrefix, ipv4Mask, ipv6KeyOf, parseAddressValue, parseIpv4, parseIpv6Hex, parsePrefix } from '../../src/rib/prefix.js';
 
 /** The parser as it was: slice, a regex for the length, parseIpv4. */
 function reference(text: string): { length: number; key: number } | null {
@@ -121,6 +122,23 @@ describe('parsePrefix', () => {
       expect(parseIpv6Hex(text)).toBe(hex);
     }
     expect(mapped).toBeGreaterThan(1000);
+  });
+
+  it('reads addresses as integers as ip-num does (parseAddressValue)', () => {
+    const r = rng(8);
+    const texts = ['0.0.0.0', '255.255.255.255', '1.2.3.4', '::', '::1', '::ffff:1.2.3.4', '2001:DB8::1', '1:2:3:4:5:6:1.2.3.4', '1.2.3', '1::2::3', '', 'x', '::ffff:1.2.3.256'];
+    for (let i = 0; i < 5_000; i++) {
+      const hex = Array.from({ length: 32 }, () => (r() < 0.5 ? '0' : '0123456789abcdef'[Math.floor(r() * 16)]!)).join('');
+      texts.push(formatIpv6Hex(hex), `${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`);
+    }
+    for (const t of texts) {
+      const want = Validator.isValidIPv4String(t)[0]
+        ? { family: 4, value: IPv4.fromString(t).getValue() }
+        : Validator.isValidIPv6String(t)[0]
+          ? { family: 6, value: IPv6.fromString(t).getValue() }
+          : null;
+      expect([t, parseAddressValue(t)]).toEqual([t, want]);
+    }
   });
 
   it('keeps one text for an IPv4-mapped prefix from the decoder through the RIB', () => {
