@@ -78,7 +78,9 @@ export class AttributeCache {
   private arenaUsed = 0;
   /** A view of the buffer last looked up in. */
   private readonly views = new LastView();
+  /** Blocks found decoded (a decode saved). */
   hits = 0;
+  /** Blocks decoded: not found, or new to the cache (a message can count one of each: see fast-route-monitoring.ts). */
   misses = 0;
 
   /** At most `capacity` blocks are kept; when full the cache starts afresh. */

@@ -175,10 +175,10 @@ export function parseAttributes(r: Reader, ctx: AttributeContext): ParsedAttribu
   if (!cache.scan(b, start, end, SCAN)) return parseAll(r, ctx);
   const hit = cache.get(b, start, end, SCAN, ctx.fourOctetAsn);
   if (hit >= 0) return fromCache(r, cache, hit, SCAN);
-  const scan: BlockScan = { ...SCAN };
+  // parseAll does not touch SCAN: it still describes the block for set().
   const issuesBefore = ctx.issues.length;
   const out = parseAll(r, ctx);
-  keepIfClean(cache, b, start, end, scan, ctx, issuesBefore, out);
+  keepIfClean(cache, b, start, end, SCAN, ctx, issuesBefore, out);
   return out;
 }
 

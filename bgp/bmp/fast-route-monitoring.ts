@@ -8,8 +8,8 @@
  * It gives exactly the events the general decoder (./message.ts, ../bgp/update.ts,
  * ../bmp-normalize.ts) gives, or declines: anything else (another message type or version,
  * End-of-RIB, an attribute block with any issue, another family, any malformation) returns
- * false with no event written and no counter moved (a clean new block may have been cached),
- * and the general decoder takes the message.
+ * false with no event written and no counter moved but the cache's misses (a clean new block
+ * may have been cached, and counted as decoded), and the general decoder takes the message.
  */
 import { announceEvent } from '../events.js';
 import type { PeerRef, RouteAttributes, RouteEvent, WithdrawEvent } from '../types.js';
@@ -115,6 +115,8 @@ export class FastRouteMonitoring {
         // decode). One with any issue is left to the general decoder, which reports it.
         entry = decodeForCache(cache, buf, aStart, aEnd, SCAN, peer.fourOctetAsn);
         if (entry < 0) return false;
+        // Counted now: should the message be declined below, the general decoder finds the block kept.
+        cache.misses++;
         newBlock = true;
       }
       reachAt = SCAN.mpReachAt;
@@ -156,8 +158,7 @@ export class FastRouteMonitoring {
     }
     this.announced = announced;
     this.withdrawn = withdrawn;
-    if (newBlock) cache.misses++;
-    else if (entry >= 0) cache.hits++;
+    if (!newBlock && entry >= 0) cache.hits++;
     return true;
   }
 

@@ -141,6 +141,19 @@ describe('BMP fast path', () => {
       expect(d.fast).toBeGreaterThanOrEqual(8);
     }
     const lines = decode(stream, true).lines.map((l) => JSON.parse(l) as RouteEvent);
+    // Cache counters: a block the fast path decodes and keeps, then declines the message for
+    // (no NEXT_HOP), counts as decoded once; the general decoder then finds it kept.
+    const noNextHop = routeMonitoring(updateBody([], [...origin, ...asPath4], [24, 203, 0, 118]));
+    const again = routeMonitoring(updateBody([], [...origin, ...asPath4, ...nextHop], [24, 203, 0, 119]));
+    const cacheUse = (fastPath: boolean, ...messages: Buffer[]) => {
+      const session = new BmpSession('192.0.2.254', { fastPath });
+      const out: RouteEvent[] = [];
+      for (const m of messages) session.decodeInto(m, 0, m.length, 0, ARRIVAL, out);
+      return [session.fastPathMessages, session.attributeCache.misses, session.attributeCache.hits];
+    };
+    expect(cacheUse(true, noNextHop)).toEqual([0, 1, 1]);
+    expect(cacheUse(false, noNextHop)).toEqual([0, 1, 0]);
+    expect(cacheUse(true, again, again)).toEqual([2, 1, 1]);
     expect(lines.filter((e) => e.type === 'withdraw').map((e) => ('prefix' in e ? `${e.prefix}#${e.pathId}` : ''))).toEqual([
       '203.0.113.0/24#null',
       '10.2.4.0/22#null',
