@@ -19,6 +19,8 @@ import { MongoClient } from 'mongodb';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
+// The config-to-bounds mapping of this checkout, for both: the older one's pipeline takes the same fields.
+import { pipelineLimits } from '../src/ingest/pipeline.js';
 import { generateTable } from './lib/gen-table.js';
 import { fmt, median } from './lib/measure.js';
 import { benchUri } from './storage-insert.js';
@@ -60,9 +62,7 @@ async function passOf(dir: string): Promise<Pass> {
     const pipeline = new RoutePipeline({
       rib,
       storage: store,
-      queueCapacity: config.storage.writeQueue.maxDocuments,
-      batchSize: config.storage.writeQueue.batchSize,
-      backlogMaxEvents: config.storage.routeBacklog.maxEvents,
+      ...pipelineLimits(config.storage),
       bus: new EventBus(componentLogger(log, 'bus')),
       peers: new PeerRegistry(),
       telemetry: new Telemetry({ defaultMetrics: false }),

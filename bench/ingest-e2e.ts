@@ -46,7 +46,7 @@ import { componentLogger, type Logger } from '../src/core/logger.js';
 import { Telemetry } from '../src/core/telemetry.js';
 import { BmpStation } from '../src/ingest/bmp-station.js';
 import { PeerRegistry } from '../src/ingest/peers.js';
-import { RoutePipeline } from '../src/ingest/pipeline.js';
+import { pipelineLimits, RoutePipeline } from '../src/ingest/pipeline.js';
 import { Rib } from '../src/rib/index.js';
 import { COLLECTIONS, MongoStore } from '../src/storage/mongo/store.js';
 import { fullTableAt, generateTable, scaleArg, type BmpTable } from './lib/gen-table.js';
@@ -101,9 +101,7 @@ async function buildIngest(uri: string, queue: number, log: Logger): Promise<Ing
   const pipeline = new RoutePipeline({
     rib,
     storage: store,
-    queueCapacity: config.storage.writeQueue.maxDocuments,
-    batchSize: config.storage.writeQueue.batchSize,
-    backlogMaxEvents: config.storage.routeBacklog.maxEvents,
+    ...pipelineLimits(config.storage),
     bus: new EventBus<SmokeTraceEvents>(componentLogger(log, 'bus')),
     peers: new PeerRegistry(),
     telemetry,

@@ -19,7 +19,7 @@ import { HttpService } from './http/server.js';
 import { BmpStation } from './ingest/bmp-station.js';
 import { ExabgpFeed } from './ingest/exabgp-feed.js';
 import { peerKey, PeerRegistry } from './ingest/peers.js';
-import { RoutePipeline } from './ingest/pipeline.js';
+import { pipelineLimits, RoutePipeline } from './ingest/pipeline.js';
 import { Rib } from './rib/index.js';
 import { ProbeService } from './probe/service.js';
 import { registerTargetRoutes } from './http/routes/targets.js';
@@ -108,9 +108,7 @@ export class App {
     this.pipeline = new RoutePipeline({
       rib: this.rib,
       storage: this.storage,
-      queueCapacity: config.storage.writeQueue.maxDocuments,
-      batchSize: config.storage.writeQueue.batchSize,
-      backlogMaxEvents: config.storage.routeBacklog.maxEvents,
+      ...pipelineLimits(config.storage),
       bus: this.bus,
       peers: this.peers,
       telemetry: this.telemetry,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { StorageConfig } from '../config/schema.js';
 import type { FeedSource, RouteEvent } from '../../bgp/types.js';
 import type { EventBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
@@ -23,6 +24,11 @@ export interface PipelineDeps {
   telemetry: Telemetry;
   log: Logger;
   clock: Clock;
+}
+
+/** The pipeline's bounds from the storage settings (writeQueue, routeBacklog), as PipelineDeps takes them. */
+export function pipelineLimits(storage: Pick<StorageConfig, 'writeQueue' | 'routeBacklog'>): Pick<PipelineDeps, 'queueCapacity' | 'batchSize' | 'backlogMaxEvents'> {
+  return { queueCapacity: storage.writeQueue.maxDocuments, batchSize: storage.writeQueue.batchSize, backlogMaxEvents: storage.routeBacklog.maxEvents };
 }
 
 const STORED_TYPES = new Set(['announce', 'withdraw', 'eor', 'peer_up', 'peer_down', 'initiation', 'termination']);
