@@ -3,9 +3,13 @@
  * watched prefix starts the probe burst in <= 1 s; an observation's arrival to its verdict and
  * alert on Socket.IO takes <= 50 ms at p99 with 10,000 targets and a full table loaded).
  *
- *   MONGODB_URI=mongodb://127.0.0.1:27117/ npx tsx bench/correlate-latency.ts [scale=1] [targets=10000] [samples=300]
+ *   MONGODB_URI=mongodb://127.0.0.1:27117/ npx tsx bench/correlate-latency.ts [scale=1] [targets=10000] [samples=300] [load=pipeline]
  *
  * scale: fraction of the full table (1,000,000 IPv4 + 200,000 IPv6 routes) loaded into the RIB.
+ * load: pipeline (default) feeds the table through the route pipeline as a feed does, so the
+ * correlator's route-change buffer holds it (up to correlation.routeBuffer.maxEvents) and its
+ * events queue for storage, as right after a router's table dump; rib puts the routes straight
+ * into the RIB (the correlator sees no route changes: the steady state, half an hour later).
  * The whole daemon (App) runs with real MongoDB-wire storage (a database of its own, dropped at the
  * end), its HTTP server and Socket.IO; a socket.io-client on loopback receives the alerts.
  * Probing is off (no packets are sent anywhere): observations are synthetic, in the lab's path
@@ -23,6 +27,8 @@ import type { Hop, PathObservation } from '../src/probe/types.js';
 const scale = Number(process.argv[2] ?? 1);
 const targetCount = Number(process.argv[3] ?? 10_000);
 const samples = Number(process.argv[4] ?? 300);
+const load = process.argv[5] ?? 'pipeline';
+if (load !== 'pipeline' && load !== 'rib') throw new Error(`load must be pipeline or rib, got ${load}`);
 const base = process.env.MONGODB_URI;
 if (!base) throw new Error('set MONGODB_URI (a MongoDB or FerretDB server)');
 const dbName = `bench_correlate_${randomBytes(3).toString('hex')}`;
@@ -83,12 +89,22 @@ const now = new Date().toISOString();
 const v4 = Math.round(1_000_000 * scale);
 const v6 = Math.round(200_000 * scale);
 let loaded = 0;
-for (let i = 0; i < targetCount; i++, loaded++) app.rib.apply(announce(targetPrefix(i), 'ipv4', [64500, 65100 + (i % 50)], now));
+const batch: AnnounceEvent[] = [];
+const add = (e: AnnounceEvent): void => {
+  if (load === 'rib') app.rib.apply(e);
+  else if (batch.push(e) === 1000) app.pipeline.ingest(batch.splice(0));
+};
+for (let i = 0; i < targetCount; i++, loaded++) add(announce(targetPrefix(i), 'ipv4', [64500, 65100 + (i % 50)], now));
 for (let i = 0; loaded < v4; i++, loaded++) {
-  app.rib.apply(announce(`${11 + ((i >> 16) % 200)}.${(i >> 8) & 255}.${i & 255}.0/24`, 'ipv4', [64500, 3000 + (i % 60000)], now));
+  add(announce(`${11 + ((i >> 16) % 200)}.${(i >> 8) & 255}.${i & 255}.0/24`, 'ipv4', [64500, 3000 + (i % 60000)], now));
 }
-for (let i = 0; i < v6; i++) app.rib.apply(announce(`2001:db8:${(i >> 8).toString(16)}:${(i & 255).toString(16)}00::/56`, 'ipv6', [64500, 3000 + (i % 60000)], now));
-console.log(`RIB: ${app.rib.size} routes loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+for (let i = 0; i < v6; i++) add(announce(`2001:db8:${(i >> 8).toString(16)}:${(i & 255).toString(16)}00::/56`, 'ipv6', [64500, 3000 + (i % 60000)], now));
+if (batch.length > 0) app.pipeline.ingest(batch.splice(0));
+const changes = app.correlator?.counters.routeChanges ?? 0;
+console.log(
+  `RIB: ${app.rib.size} routes loaded (${load}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; the correlator saw ${changes} route changes; ` +
+    `heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+);
 
 // 2. Baselines: 4 short-path observations per target, a minute apart.
 const start = Date.now() - 3_600_000;

@@ -26,7 +26,7 @@
 import type { PeerRef, RouteEvent } from '../../bgp/types.js';
 import type { Verdict } from './judge.js';
 import { decisions, holdingsFrom, type Decision, type RouteHolding } from './decision.js';
-import { overlaps, parsePrefix, type ParsedPrefix } from './prefix.js';
+import { parsePrefix, PrefixMatcher, type ParsedPrefix } from './prefix.js';
 import { collapseRepeats, flattenAsPath, isEffectiveWithdraw } from './route-ref.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -84,6 +84,14 @@ function peerKey(router: string, p: PeerRef): string {
   return `${router}|${p.address}|${p.distinguisher}|${p.postPolicy ? 'post' : 'pre'}|${p.adjRibOut ? 'out' : 'in'}`;
 }
 
+/** What relevantRouteEvents asks of a route event's prefix: does it overlap the target prefix or a changed hop's? */
+export function watchedPrefixes(targetPrefix: string | null, changedHopPrefixes: readonly string[]): PrefixMatcher {
+  const watched = [targetPrefix, ...changedHopPrefixes]
+    .flatMap((p) => (p === null ? [] : [parsePrefix(p)]))
+    .filter((p): p is ParsedPrefix => p !== null);
+  return new PrefixMatcher(watched);
+}
+
 /**
  * Route events within [changeTime - windowBeforeMs, changeTime + windowAfterMs]
  * that concern the target: announces/withdraws of a prefix overlapping the
@@ -103,13 +111,8 @@ export function relevantRouteEvents(
   windowAfterMs: number,
   opts: { priorState?: boolean } = {},
 ): RouteEvent[] {
-  const watched = [targetPrefix, ...changedHopPrefixes]
-    .flatMap((p) => (p === null ? [] : [parsePrefix(p)]))
-    .filter((p): p is ParsedPrefix => p !== null);
-  const matches = (prefix: string): boolean => {
-    const parsed = parsePrefix(prefix);
-    return parsed !== null && watched.some((w) => overlaps(w, parsed));
-  };
+  const watched = watchedPrefixes(targetPrefix, changedHopPrefixes);
+  const matches = (prefix: string) => watched.matches(prefix);
   const from = changeTime - windowBeforeMs;
   const to = changeTime + windowAfterMs;
   const routeKey = (e: Extract<RouteEvent, { type: 'announce' | 'withdraw' }>) => `${peerKey(e.router, e.peer)}#${e.prefix}`;

@@ -7,7 +7,8 @@
 import type { RouteEvent } from '../../bgp/types.js';
 import type { PathObservation } from '../probe/types.js';
 import type { AlertSignal } from './alerts.js';
-import { attribute, relevantRouteEvents, type Attribution } from './attribution.js';
+import { attribute, relevantRouteEvents, watchedPrefixes, type Attribution } from './attribution.js';
+import type { PrefixMatcher } from './prefix.js';
 import type { RouteHolding } from './decision.js';
 import { observe, type ChangeResult, type ChangeState, type PathChange } from './change.js';
 import { EMPTY_PERFORMANCE, judgePerformance, type PerformanceState } from './performance.js';
@@ -23,8 +24,12 @@ export interface AssessContext {
   targetName: string;
   /** The target's covering prefix from the RIB; null: taken from the destination hop's `prefix` annotation. */
   targetPrefix: string | null;
-  /** Recent route events, chronological, with the RIB's routes at the window start first (as announces). */
-  routeEvents: readonly RouteEvent[];
+  /**
+   * Recent route events, chronological, with the RIB's routes at the window start first (as
+   * announces). A function is called only on a confirmed change, with the prefixes that matter to
+   * it (it may leave out the events of other prefixes).
+   */
+  routeEvents: readonly RouteEvent[] | ((watched: PrefixMatcher) => readonly RouteEvent[]);
   asNames?: AsNames;
   /** ASNs never blamed (the operator's own), except for their own routing decisions. */
   ignoreAsns?: readonly number[];
@@ -96,10 +101,11 @@ export function assess(state: AssessState, obs: PathObservation, ctx: AssessCont
   }
   const change = result.change;
   const prefix = ctx.targetPrefix ?? destinationPrefix([...change.before, ...change.after]);
+  const hopPrefixes = changedHopPrefixes(change);
   const events = relevantRouteEvents(
-    ctx.routeEvents,
+    typeof ctx.routeEvents === 'function' ? ctx.routeEvents(watchedPrefixes(prefix, hopPrefixes)) : ctx.routeEvents,
     prefix,
-    changedHopPrefixes(change),
+    hopPrefixes,
     change.changeTimeMs,
     ctx.policy.routeWindowBeforeMs,
     ctx.policy.routeWindowAfterMs,

@@ -19,6 +19,8 @@ import type { RouteHolding } from './decision.js';
 import { EMPTY_MTU_STATE, observeMtu, type MtuState } from './mtu.js';
 import { assess, type AssessState } from './pipeline.js';
 import { mergePolicy, type JudgePolicy } from './policy.js';
+import type { PrefixMatcher } from './prefix.js';
+import { RouteChangeBuffer } from './route-buffer.js';
 import { collapseRepeats, flattenAsPath } from './route-ref.js';
 import { describeWithdrawal } from './sentence.js';
 import { TargetIndex } from './target-index.js';
@@ -121,8 +123,7 @@ export class CorrelatorService implements Service {
   private readonly mtu = new Map<string, MtuState>();
   private readonly names = new Map<string, string>();
   private readonly targets = new TargetIndex();
-  private buffer: RouteChange[] = [];
-  private bufferHead = 0;
+  private readonly buffer = new RouteChangeBuffer();
   private readonly lastBurst = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly counters = { observations: 0, skipped: 0, mtuMeasurements: 0, mtuChanges: 0, pathChanges: 0, alertsOpened: 0, alertsResolved: 0, alertsResumed: 0, baselinesResumed: 0, runsReplayed: 0, mtuResumed: 0, resumeFailures: 0, bursts: 0, routeChanges: 0, rateLimitedJudgements: 0 };
@@ -146,7 +147,7 @@ export class CorrelatorService implements Service {
     this.deps.bus.on('path.mtu', 'correlator', (m) => this.onPathMtu(m));
     this.deps.telemetry.registerHealth('correlator', () => ({
       status: 'up',
-      details: { ...this.counters, heldDropped: this.runsResume.dropped + this.mtuResume.dropped, targets: this.changes.size, routeBuffer: this.buffer.length - this.bufferHead, rateLimited: Object.fromEntries(this.rateLimited) },
+      details: { ...this.counters, heldDropped: this.runsResume.dropped + this.mtuResume.dropped, targets: this.changes.size, routeBuffer: this.buffer.size, rateLimited: Object.fromEntries(this.rateLimited) },
     }));
   }
 
@@ -286,7 +287,7 @@ export class CorrelatorService implements Service {
       targetName: obs.target.name,
       targetPrefix: match?.prefix ?? null,
       ribRoutes: () => ribHoldings(match),
-      routeEvents: this.windowEvents(nowMs, policy),
+      routeEvents: (watched) => this.windowEvents(nowMs, policy, watched),
       asNames: this.asNames(),
       ignoreAsns: this.deps.config.ignoreAsns,
     });
@@ -422,24 +423,23 @@ export class CorrelatorService implements Service {
   }
 
   /**
-   * Route changes of the correlation window, oldest first, each preceded by the
-   * route as it was before (a synthetic announce just before the window), so
-   * attribution knows the AS path a withdraw or replace took away.
+   * Route changes of the correlation window whose prefix overlaps `watched`, oldest first, each
+   * preceded by the route as it was before (a synthetic announce just before the window), so
+   * attribution knows the AS path a withdraw or replace took away. Called on a confirmed path
+   * change only (after a full table the buffer holds up to routeBuffer.maxEvents changes).
    */
-  private windowEvents(nowMs: number, policy: JudgePolicy): RouteEvent[] {
+  private windowEvents(nowMs: number, policy: JudgePolicy, watched: PrefixMatcher): RouteEvent[] {
     const from = nowMs - policy.routeWindowBeforeMs - policy.baselineMaxAgeMs;
-    const out: RouteEvent[] = [];
+    const out: Array<{ ms: number; e: RouteEvent }> = [];
     const seen = new Set<string>();
-    for (let i = this.bufferHead; i < this.buffer.length; i++) {
-      const c = this.buffer[i]!;
-      const t = Date.parse(c.event.time);
-      if (t < from) continue;
+    this.buffer.forEachOverlapping(from, watched, (c, t) => {
       const key = `${c.event.router}|${c.event.peer.address}|${c.event.peer.type}|${c.event.prefix}|${c.event.pathId ?? ''}`;
       if (c.previous && !seen.has(key)) {
+        const ms = t - policy.routeWindowBeforeMs - 1;
         const prior: AnnounceEvent = {
           ...(c.event as AnnounceEvent),
           type: 'announce',
-          time: new Date(t - policy.routeWindowBeforeMs - 1).toISOString(),
+          time: new Date(ms).toISOString(),
           asPath: c.previous.asPath,
           nextHop: c.previous.nextHop,
           origin: null,
@@ -449,36 +449,25 @@ export class CorrelatorService implements Service {
           largeCommunities: [],
           extCommunities: [],
         };
-        out.push(prior);
+        out.push({ ms, e: prior });
       }
       seen.add(key);
-      out.push(c.event);
-    }
-    return out.sort((a, b) => a.time.localeCompare(b.time));
+      out.push({ ms: t, e: c.event });
+    });
+    return out.sort((a, b) => a.ms - b.ms).map((x) => x.e);
   }
 
   onRouteChange(c: RouteChange): void {
     this.counters.routeChanges++;
     const nowMs = this.deps.clock.nowMs();
-    this.buffer.push(c);
-    this.prune(nowMs);
+    const { maxEvents, keepMinutes } = this.deps.config.routeBuffer;
+    this.buffer.push(c, nowMs);
+    this.buffer.prune(maxEvents, nowMs - keepMinutes * 60_000);
     const covered = this.targets.covered(c.event.prefix);
     if (!covered.length) return;
     for (const targetId of covered) {
       this.burst(targetId, c, nowMs);
       this.checkWithdrawn(targetId, c, nowMs);
-    }
-  }
-
-  private prune(nowMs: number): void {
-    const { maxEvents, keepMinutes } = this.deps.config.routeBuffer;
-    const oldest = nowMs - keepMinutes * 60_000;
-    while (this.bufferHead < this.buffer.length && (this.buffer.length - this.bufferHead > maxEvents || Date.parse(this.buffer[this.bufferHead]!.event.time) < oldest)) {
-      this.bufferHead++;
-    }
-    if (this.bufferHead > 65_536 && this.bufferHead * 2 > this.buffer.length) {
-      this.buffer = this.buffer.slice(this.bufferHead);
-      this.bufferHead = 0;
     }
   }
 
