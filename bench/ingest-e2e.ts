@@ -35,7 +35,7 @@
  * Polling every 10 ms: times are good to ~10 ms.
  */
 import { MongoClient, type Document } from 'mongodb';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { pino } from 'pino';
 import { BmpSession } from '../bgp/bmp-normalize.js';
 import { parseConfig } from '../src/config/load.js';
@@ -50,6 +50,7 @@ import { pipelineLimits, RoutePipeline } from '../src/ingest/pipeline.js';
 import { Rib } from '../src/rib/index.js';
 import { COLLECTIONS, MongoStore } from '../src/storage/mongo/store.js';
 import { fullTableAt, generateTable, scaleArg, type BmpTable } from './lib/gen-table.js';
+import { sendStream } from './lib/send.js';
 import { bareInsertLoop, benchUri, routeEventDocuments } from './storage-insert.js';
 
 const DATABASE = 'bench_e2e';
@@ -124,28 +125,6 @@ async function buildIngest(uri: string, queue: number, log: Logger): Promise<Ing
   return { store, rib, pipeline, station, live };
 }
 
-/** Writes the stream in 64 KiB chunks honouring back-pressure; resolves at the last write's callback. */
-function send(socket: Socket, stream: Buffer, onFirst: () => void): Promise<number> {
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    let off = 0;
-    onFirst();
-    const pump = (): void => {
-      while (off < stream.length) {
-        const chunk = stream.subarray(off, off + 65536);
-        off += chunk.length;
-        const last = off >= stream.length;
-        const more = socket.write(chunk, last ? () => resolve(performance.now()) : undefined);
-        if (!more && !last) {
-          socket.once('drain', pump);
-          return;
-        }
-      }
-    };
-    pump();
-  });
-}
-
 interface RunResult {
   bytes: number;
   messages: number;
@@ -196,7 +175,7 @@ async function runOnce(table: BmpTable, uri: string, queue: number, log: Logger,
       atRib = { heap: m.heapUsed, rss: m.rss };
     }
   }, POLL_MS);
-  const tLast = await send(socket, table.stream, () => (t0 = performance.now()));
+  const tLast = await sendStream(socket, table.stream, () => (t0 = performance.now()));
   while (!tRib) await sleep(POLL_MS);
   // Printed now: on FerretDB the storage part of a full table takes many minutes.
   console.log(
