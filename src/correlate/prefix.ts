@@ -96,5 +96,6 @@ export class PrefixMatcher {
 export function ipv4PrefixKey(prefix: string): { key: number; length: number } | null {
   if (prefix.indexOf(':') >= 0) return null;
   const p = parseRibPrefix(prefix);
-  return p === null || p.afi !== 'ipv4' ? null : { key: p.key as number, length: p.length };
+  // The RIB's own result (no second object: this runs once per route change).
+  return p === null || p.afi !== 'ipv4' ? null : (p as { key: number; length: number });
 }
