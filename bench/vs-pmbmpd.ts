@@ -20,6 +20,7 @@
  *               after the last byte; the time is that of its last CPU tick. With VERIFY=1 the run
  *               then waits for pmbmpd's first table dump (bmp_dump_refresh_time: 60, its minimum)
  *               and checks it holds every route.
+ * BENCH_DAEMON_NODE_ARGS adds node flags to the daemon (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  * Figures per collector (median over the rounds): prefixes/s from the first byte to done, CPU
  * seconds of the collector's process (all its threads; MongoDB's own CPU not counted), prefixes
  * per CPU second, and RSS growth per route. The brief's figure for pmbmpd on these machines:
@@ -43,6 +44,18 @@ const DATABASE = 'bench_vs_pmbmpd';
 const CLOCK_TICK = 100; // USER_HZ: /proc/PID/stat times are in 1/100 s
 const POLL_MS = 50;
 const PMBMPD_IDLE_MS = 1000;
+/** A collector not done this long after the last byte fails the run. */
+const DONE_WITHIN_MS = 300_000;
+
+/** The collectors started, killed if this process ends first. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+function tooLate(lastByte: number, name: string): void {
+  if (performance.now() - lastByte > DONE_WITHIN_MS) throw new Error(`${name} not done ${DONE_WITHIN_MS / 1000} s after the last byte`);
+}
 
 interface Collector {
   name: string;
@@ -80,6 +93,7 @@ function exited(child: ChildProcess): Promise<void> {
 /** Sends the signal, then SIGKILL if the process has not ended within ms. */
 async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, ms: number): Promise<void> {
   child.kill(signal);
+  children.delete(child);
   const ended = await Promise.race([exited(child).then(() => true), sleep(ms).then(() => false)]);
   if (!ended) {
     child.kill('SIGKILL');
@@ -120,6 +134,7 @@ async function startPmbmpd(dir: string): Promise<Collector> {
     [`bmp_daemon_ip: 127.0.0.1`, `bmp_daemon_port: ${port}`, `bmp_dump_file: ${dir}/dump-$bmp_router.json`, `bmp_dump_refresh_time: 60`, ''].join('\n'),
   );
   const child = spawn('pmbmpd', ['-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   await waitForPort(port, 10_000).catch((e: Error) => {
@@ -135,6 +150,7 @@ async function startPmbmpd(dir: string): Promise<Collector> {
       let moved = performance.now();
       for (;;) {
         await sleep(POLL_MS);
+        tooLate(lastByte, 'pmbmpd');
         const now = performance.now();
         const c = usage(pid).cpu;
         if (c !== cpu) {
@@ -180,6 +196,7 @@ async function startSmoketrace(dir: string, uri: string): Promise<Collector> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   let url: string | null = null;
@@ -211,9 +228,10 @@ async function startSmoketrace(dir: string, uri: string): Promise<Collector> {
     name: 'smoketrace',
     pid: child.pid!,
     port,
-    async done(routes) {
+    async done(routes, lastByte) {
       for (;;) {
         if ((await routesInRib()) >= routes) return performance.now();
+        tooLate(lastByte, 'smoketrace');
         await sleep(POLL_MS);
       }
     },
