@@ -1,6 +1,7 @@
 import Hapi from '@hapi/hapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import { RouteChangeBuffer } from '../../src/correlate/route-buffer.js';
 import { CorrelatorService } from '../../src/correlate/service.js';
 import { EventBus } from '../../src/core/bus.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -68,8 +69,13 @@ describe('CorrelatorService on real storage', () => {
   it('learns the short path, then the route flips to the long path: a path-worse alert citing the BGP change and an AS', async () => {
     at(0);
     pipeline.ingest([announce(r1, '10.99.100.0/24', [65001, 65002], 0)]);
+    // A table's worth of other routes in the correlator's buffer: observations without a path
+    // change never read it, and a confirmed change takes only the changes of its prefixes.
+    pipeline.ingest(Array.from({ length: 2000 }, (_, i) => announce(r1, `198.18.${i >> 8}.${i & 255}/32`, [65001, 65009], 0)));
+    const reads = vi.spyOn(RouteChangeBuffer.prototype, 'forEachOverlapping');
     for (let m = 1; m <= 5; m++) observe(SHORT, m);
     expect(alertsSeen).toEqual([]);
+    expect(reads).not.toHaveBeenCalled();
 
     // BGP moves the target prefix onto the long path via AS 65003 / AS 65004.
     at(6);
@@ -93,6 +99,9 @@ describe('CorrelatorService on real storage', () => {
     expect(changes).toHaveLength(1);
     expect(changes[0]!.cause).toBe('bgp');
     expect(changes[0]!.routeEvents.some((e) => e.type === 'announce' && JSON.stringify(e.asPath) === '[65001,65003,65004,65002]')).toBe(true);
+    expect(changes[0]!.routeEvents.filter((e) => 'prefix' in e && e.prefix.startsWith('198.18.'))).toEqual([]);
+    expect(reads).toHaveBeenCalled();
+    reads.mockRestore();
   });
 
   it('serves an evidence pack with the route events and the paths before and after', async () => {
