@@ -5,7 +5,7 @@ import type { EventBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { SmokeTraceEvents } from '../core/events.js';
 import type { Telemetry } from '../core/telemetry.js';
-import type { Rib, RibChange } from '../rib/index.js';
+import type { Rib, RibChange, RibFlush } from '../rib/index.js';
 import type { Storage, StoredRouteEvent } from '../storage/repositories.js';
 import type { PeerRegistry } from './peers.js';
 import { RouteBacklog, type RouteBacklogStats } from './route-backlog.js';
@@ -39,9 +39,19 @@ const STORED_TYPES = new Set(['announce', 'withdraw', 'eor', 'peer_up', 'peer_do
  * for storage: a slow or absent database makes the backlog (./route-backlog.ts) grow, then
  * coalesce and drop, all counted, while ingestion and the RIB stay at socket speed.
  */
+/**
+ * Implicit withdraws (a peer down, a router's session ended) handled per turn of the event
+ * loop: a full table's 1.2M withdraws in one go held the daemon (its API, every other feed,
+ * the probes) for about 12 s; in slices of this many it answers between them.
+ */
+export const FLUSH_SLICE_ROUTES = 5000;
+
 export class RoutePipeline {
   private readonly backlog: RouteBacklog;
   readonly counters = { events: 0, stored: 0, unchanged: 0, errors: 0, implicitWithdraws: 0 };
+  /** Flushes with routes left to remove, oldest first, and the timer of their next slice. */
+  private readonly flushes: Array<{ flush: RibFlush; router: string; log: boolean; withdrawn: number }> = [];
+  private flushTimer: NodeJS.Immediate | null = null;
 
   constructor(private readonly deps: PipelineDeps) {
     const batch = deps.batchSize ?? 1000;
@@ -87,7 +97,7 @@ export class RoutePipeline {
         });
         continue;
       }
-      if (e.type === 'peer_down' || e.type === 'termination') this.implicit(this.deps.rib.apply(e));
+      if (e.type === 'peer_down' || e.type === 'termination') this.startFlush(e.router, this.deps.rib.beginFlush(e), false);
       if (STORED_TYPES.has(e.type)) {
         backlog.push(e);
         this.counters.stored++;
@@ -101,9 +111,49 @@ export class RoutePipeline {
   routerDown(router: string, source: FeedSource): void {
     const now = this.deps.clock.now().toISOString();
     this.deps.peers.disconnected(router, now);
-    const withdrawn = this.implicit(this.deps.rib.apply({ type: 'termination', source, router, time: now, info: [] }));
+    this.startFlush(router, this.deps.rib.beginFlush({ type: 'termination', source, router, time: now, info: [] }), true);
     this.backlog.pump();
-    if (withdrawn) this.deps.log.info({ router, withdrawn }, 'router session ended: its routes withdrawn');
+  }
+
+  /** Flushes in progress (peer downs and ended sessions whose routes are still being withdrawn). */
+  get flushing(): number {
+    return this.flushes.length;
+  }
+
+  /** Resolves once every flush in progress is done (for tests and benches). */
+  async flushed(): Promise<void> {
+    for (let i = 0; i < 100_000 && this.flushes.length > 0; i++) await new Promise((r) => setImmediate(r));
+  }
+
+  /**
+   * The first slice of a flush now (a peer's few routes are withdrawn at once, in order with
+   * the events around them), the rest a slice per turn of the event loop, flushes in order.
+   */
+  private startFlush(router: string, flush: RibFlush, log: boolean): void {
+    const job = { flush, router, log, withdrawn: 0 };
+    if (this.flushes.length === 0) {
+      job.withdrawn += this.implicit(flush.next(FLUSH_SLICE_ROUTES));
+      if (flush.done) return this.flushDone(job);
+    }
+    this.flushes.push(job);
+    this.flushTimer ??= setImmediate(() => this.flushSlice());
+  }
+
+  private flushSlice(): void {
+    this.flushTimer = null;
+    const job = this.flushes[0];
+    if (job === undefined) return;
+    job.withdrawn += this.implicit(job.flush.next(FLUSH_SLICE_ROUTES));
+    this.backlog.pump();
+    if (job.flush.done) {
+      this.flushes.shift();
+      this.flushDone(job);
+    }
+    if (this.flushes.length > 0) this.flushTimer = setImmediate(() => this.flushSlice());
+  }
+
+  private flushDone(job: { router: string; log: boolean; withdrawn: number }): void {
+    if (job.log && job.withdrawn > 0) this.deps.log.info({ router: job.router, withdrawn: job.withdrawn }, 'router session ended: its routes withdrawn');
   }
 
   /** The withdraws a peer-down or a router's end implies (RFC 7854 4.9: its routes are gone); returns how many. */
@@ -141,6 +191,9 @@ export class RoutePipeline {
   }
 
   stop(): void {
+    if (this.flushTimer !== null) clearImmediate(this.flushTimer);
+    this.flushTimer = null;
+    this.flushes.length = 0;
     this.backlog.stop();
   }
 }

@@ -33,6 +33,23 @@ interface PeerEntry {
   sessionKey: string;
   ipv4: number;
   ipv6: number;
+  /**
+   * Its session ended and a flush is removing its routes: new routes of the same peer go to a
+   * new entry. Once the flush is done the index is free for another peer.
+   */
+  retired: boolean;
+}
+
+/**
+ * The removal of ended sessions' routes (a peer_down or a router's termination), a slice at a
+ * time: next(n) removes at least n routes (all that are left when fewer) and returns their
+ * changes, so a full table's withdraws need not hold the event loop for seconds. The ended
+ * sessions' routes stay visible until their slice comes; routes their peers announce meanwhile
+ * belong to new sessions and are kept.
+ */
+export interface RibFlush {
+  next(n: number): RemovedChange[];
+  readonly done: boolean;
 }
 
 type WithdrawCause = NonNullable<WithdrawEvent['cause']>;
@@ -43,6 +60,8 @@ export class Rib {
   private readonly interner = new AttributeInterner();
   private readonly peers: PeerEntry[] = [];
   private readonly peerIndex = new Map<string, number>();
+  /** Indices of retired peers whose flush is done: reused for new peers (a flapping peer does not grow the table). */
+  private readonly free: number[] = [];
   private routes = 0;
   private lastTimeText = '';
   private lastTimeSeconds = 0;
@@ -56,12 +75,51 @@ export class Rib {
       case 'withdraw':
         return [this.applyRoute(event)];
       case 'peer_down':
-        return this.flush(event, (p) => p.sessionKey === sessionKeyOf(event.router, event.peer));
       case 'termination':
-        return this.flush(event, (p) => p.router === event.router);
+        return this.beginFlush(event).next(Number.POSITIVE_INFINITY);
       default:
         return [];
     }
+  }
+
+  /** Starts removing the routes of the peer (peer_down) or the router (termination) whose session ended. */
+  beginFlush(event: RouteEvent): RibFlush {
+    let select: (p: PeerEntry) => boolean;
+    if (event.type === 'peer_down') {
+      const session = sessionKeyOf(event.router, event.peer);
+      select = (p) => p.sessionKey === session;
+    } else if (event.type === 'termination') select = (p) => p.router === event.router;
+    else return { next: () => [], done: true };
+    const doomed = new Set<number>();
+    this.peers.forEach((p, i) => {
+      // A retired entry's routes are already being removed by the flush that retired it.
+      if (!p.retired && select(p) && p.ipv4 + p.ipv6 > 0) doomed.add(i);
+    });
+    for (const i of doomed) {
+      const p = this.peers[i] as PeerEntry;
+      p.retired = true;
+      this.peerIndex.delete(peerKeyOf(p.router, p.ref));
+    }
+    if (this.lastPeer !== null && doomed.has(this.lastPeer.index)) this.lastPeer = null;
+    if (doomed.size === 0) return { next: () => [], done: true };
+    const slots = this.flushSlots();
+    let done = false;
+    return {
+      next: (n) => {
+        const changes: RemovedChange[] = [];
+        while (!done && changes.length < n) {
+          const r = slots.next();
+          if (r.done === true) {
+            done = true;
+            for (const i of doomed) this.free.push(i);
+          } else this.flushSlot(event, doomed, r.value, changes);
+        }
+        return changes;
+      },
+      get done() {
+        return done;
+      },
+    };
   }
 
   /** An announce or withdraw: its one change (apply() without the array). */
@@ -85,7 +143,8 @@ export class Rib {
   }
 
   peerCounts(): PeerCount[] {
-    return this.peers.map((p) => ({ router: p.router, peer: p.ref, ipv4: p.ipv4, ipv6: p.ipv6 }));
+    // A retired entry shows while its routes are still being removed.
+    return this.peers.filter((p) => !p.retired || p.ipv4 + p.ipv6 > 0).map((p) => ({ router: p.router, peer: p.ref, ipv4: p.ipv4, ipv6: p.ipv6 }));
   }
 
   routerCounts(): Record<string, number> {
@@ -218,34 +277,31 @@ export class Rib {
   }
 
   /** Removes every route of the peers selected; returns one `removed` (with its withdraw) per route. */
-  private flush(event: RouteEvent, select: (p: PeerEntry) => boolean): RibChange[] {
-    const doomed = new Set<number>();
-    this.peers.forEach((p, i) => {
-      if (select(p) && p.ipv4 + p.ipv6 > 0) doomed.add(i);
-    });
-    if (doomed.size === 0) return [];
-    const changes: RemovedChange[] = [];
-    const sweep = <K extends number | string>(afi: IpFamily, table: PrefixTable<K>): void => {
-      table.forEach((length, key, slot) => {
-        const routes = slotRoutes(slot);
-        const keep: StoredRoute[] = [];
-        let prefix: string | null = null;
-        for (const r of routes) {
-          if (!doomed.has(r.peer)) {
-            keep.push(r);
-            continue;
-          }
-          prefix ??= formatPrefix(afi, key, length);
-          changes.push(this.flushed(event, afi, prefix, r));
-        }
-        if (keep.length === routes.length) return;
-        if (keep.length === 0) table.delete(length, key);
-        else table.set(length, key, keep.length === 1 ? (keep[0] as StoredRoute) : keep);
-      });
-    };
-    sweep('ipv4', this.v4);
-    sweep('ipv6', this.v6);
-    return changes;
+  /** Every prefix of both tables, as (afi, length, key). */
+  private *flushSlots(): Generator<[IpFamily, number, number | string]> {
+    for (const [length, key] of this.v4.entries()) yield ['ipv4', length, key];
+    for (const [length, key] of this.v6.entries()) yield ['ipv6', length, key];
+  }
+
+  /** Removes the doomed peers' routes from one prefix's slot (as it is now: it may have changed since the walk began). */
+  private flushSlot(event: RouteEvent, doomed: Set<number>, [afi, length, key]: [IpFamily, number, number | string], changes: RemovedChange[]): void {
+    const table = this.table(afi);
+    const current = table.get(length, key);
+    if (current === undefined) return;
+    const routes = slotRoutes(current);
+    const keep: StoredRoute[] = [];
+    let prefix: string | null = null;
+    for (const r of routes) {
+      if (!doomed.has(r.peer)) {
+        keep.push(r);
+        continue;
+      }
+      prefix ??= formatPrefix(afi, key, length);
+      changes.push(this.flushed(event, afi, prefix, r));
+    }
+    if (keep.length === routes.length) return;
+    if (keep.length === 0) table.delete(length, key);
+    else table.set(length, key, keep.length === 1 ? (keep[0] as StoredRoute) : keep);
   }
 
   private flushed(event: RouteEvent, afi: IpFamily, prefix: string, r: StoredRoute): RemovedChange {
@@ -303,8 +359,11 @@ export class Rib {
     let index = this.peerIndex.get(key);
     if (index === undefined) {
       if (!add) return undefined;
-      index = this.peers.length;
-      this.peers.push({ router, ref, sessionKey: sessionKeyOf(router, ref), ipv4: 0, ipv6: 0 });
+      const entry: PeerEntry = { router, ref, sessionKey: sessionKeyOf(router, ref), ipv4: 0, ipv6: 0, retired: false };
+      const reused = this.free.pop();
+      index = reused ?? this.peers.length;
+      if (reused === undefined) this.peers.push(entry);
+      else this.peers[reused] = entry;
       this.peerIndex.set(key, index);
     } else {
       const entry = this.peers[index] as PeerEntry;

@@ -64,6 +64,20 @@ export class PrefixTable<K extends number | string> {
     }
   }
 
+  /**
+   * Every (length, key, slot) as a resumable iteration (a peer flush walks a full table a slice
+   * at a time, with routes coming and going between slices): the lengths held when it starts,
+   * each map's entries as Map iteration gives them (entries deleted meanwhile are skipped,
+   * entries added meanwhile may be visited).
+   */
+  *entries(): Generator<[number, K, Slot]> {
+    for (const length of this.lengths.slice()) {
+      const map = this.maps[length];
+      if (map === undefined) continue;
+      for (const [key, slot] of map) yield [length, key, slot];
+    }
+  }
+
   get prefixCount(): number {
     let n = 0;
     for (const m of this.maps) n += m?.size ?? 0;

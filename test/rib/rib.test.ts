@@ -233,3 +233,75 @@ describe('Rib: longest-prefix match', () => {
     expect(r.lookup('2001:db8::1')).toBeNull();
   });
 });
+
+describe('Rib.beginFlush: a peer down or ended session removed a slice at a time', () => {
+  const table = (rib: Rib, n: number, over: Parameters<typeof announce>[1] = {}) => {
+    for (let i = 0; i < n; i++) rib.apply(announce(`10.${i >> 8}.${i & 255}.0/24`, over));
+  };
+  const termination = (router = 'r1') => ({ type: 'termination' as const, source: 'bmp' as const, router, time: '2024-05-01T11:00:00.000Z', info: [] });
+
+  it('gives the removals in slices of at least n, and all of them once', () => {
+    const rib = new Rib();
+    table(rib, 1000);
+    table(rib, 10, { peer: P2 });
+    const flush = rib.beginFlush(peerDown(P1));
+    const slices: number[] = [];
+    const removed = new Set<string>();
+    for (let i = 0; i < 100 && !flush.done; i++) {
+      const changes = flush.next(300);
+      slices.push(changes.length);
+      for (const c of changes) removed.add(c.prefix);
+    }
+    expect(flush.done).toBe(true);
+    expect(slices.slice(0, 3).every((n) => n >= 300)).toBe(true);
+    expect(removed.size).toBe(1000);
+    expect(slices.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(rib.size).toBe(10);
+    expect(flush.next(300)).toEqual([]);
+  });
+
+  it('keeps what the peer announces while its old routes are being removed (a new session)', () => {
+    const rib = new Rib();
+    table(rib, 500);
+    const flush = rib.beginFlush(peerDown(P1));
+    const first = flush.next(100).length;
+    expect(first).toBeGreaterThanOrEqual(100);
+    // The peer is back: a route it had (perhaps not yet removed) and a new one.
+    expect(rib.apply(announce('10.1.200.0/24', { med: 9 })).map((c) => c.kind)).toEqual(['added']);
+    expect(rib.apply(announce('172.16.0.0/16')).map((c) => c.kind)).toEqual(['added']);
+    let removed = 0;
+    while (!flush.done) removed += flush.next(100).length;
+    expect(first + removed).toBe(500); // every one of the 500 old routes, once
+    expect(rib.size).toBe(2);
+    expect(rib.routesFor('10.1.200.0/24').map((r) => r.attributes.med)).toEqual([9]);
+    expect(rib.peerCounts().map((c) => [c.peer.address, c.ipv4])).toEqual([['192.0.2.1', 2]]);
+  });
+
+  it('a termination while a peer down is being flushed removes each route once', () => {
+    const rib = new Rib();
+    table(rib, 300);
+    table(rib, 200, { peer: P2 });
+    const down = rib.beginFlush(peerDown(P1));
+    const first = down.next(50).length;
+    const end = rib.beginFlush(termination());
+    let fromEnd = 0;
+    while (!end.done) fromEnd += end.next(50).length;
+    let fromDown = first;
+    while (!down.done) fromDown += down.next(50).length;
+    expect(fromEnd).toBe(200);
+    expect(fromDown).toBe(300);
+    expect(rib.size).toBe(0);
+    expect(rib.peerCounts()).toEqual([]);
+  });
+
+  it('a peer that flaps again and again does not grow the peer table', () => {
+    const rib = new Rib();
+    for (let i = 0; i < 50; i++) {
+      table(rib, 3);
+      rib.apply(peerDown(P1));
+    }
+    table(rib, 3);
+    expect(rib.peerCounts().map((c) => [c.peer.address, c.ipv4])).toEqual([['192.0.2.1', 3]]);
+    expect((rib as unknown as { peers: unknown[] }).peers.length).toBeLessThanOrEqual(2);
+  });
+});
