@@ -34,22 +34,23 @@ export function pipelineLimits(storage: Pick<StorageConfig, 'writeQueue' | 'rout
 const STORED_TYPES = new Set(['announce', 'withdraw', 'eor', 'peer_up', 'peer_down', 'initiation', 'termination']);
 
 /**
- * Feeds → RIB → bus, and → storage through a bounded backlog. Synchronous and cheap per
- * event: the RIB is in memory and bus listeners queue their own work. The RIB never waits
- * for storage: a slow or absent database makes the backlog (./route-backlog.ts) grow, then
- * coalesce and drop, all counted, while ingestion and the RIB stay at socket speed.
- */
-/**
  * Implicit withdraws (a peer down, a router's session ended) handled per turn of the event
  * loop: a full table's 1.2M withdraws in one go held the daemon (its API, every other feed,
  * the probes) for about 12 s; in slices of this many it answers between them.
  */
 export const FLUSH_SLICE_ROUTES = 5000;
 
+/**
+ * Feeds → RIB → bus, and → storage through a bounded backlog. Synchronous and cheap per
+ * event: the RIB is in memory and bus listeners queue their own work (only the withdraws a
+ * peer down or an ended session implies go a slice per turn, FLUSH_SLICE_ROUTES). The RIB never waits
+ * for storage: a slow or absent database makes the backlog (./route-backlog.ts) grow, then
+ * coalesce and drop, all counted, while ingestion and the RIB stay at socket speed.
+ */
 export class RoutePipeline {
   private readonly backlog: RouteBacklog;
   readonly counters = { events: 0, stored: 0, unchanged: 0, errors: 0, implicitWithdraws: 0 };
-  /** Flushes with routes left to remove, oldest first, and the timer of their next slice. */
+  /** Flushes with routes left to remove, oldest first (one slice per turn, from flushTimer). */
   private readonly flushes: Array<{ flush: RibFlush; router: string; log: boolean; withdrawn: number }> = [];
   private flushTimer: NodeJS.Immediate | null = null;
 
