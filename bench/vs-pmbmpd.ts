@@ -28,7 +28,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +37,7 @@ import { MongoClient } from 'mongodb';
 import { fullTableAt, generateTable, scaleArg, type BmpTable } from './lib/gen-table.js';
 import { fmt, median } from './lib/measure.js';
 import { sendStream } from './lib/send.js';
+import { freePort, killWithParent } from '../test/helpers/processes.js';
 import { benchUri } from './storage-insert.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,12 +47,6 @@ const POLL_MS = 50;
 const PMBMPD_IDLE_MS = 1000;
 /** A collector not done this long after the last byte fails the run. */
 const DONE_WITHIN_MS = 300_000;
-
-/** The collectors started, killed if this process ends first. */
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
 
 function tooLate(lastByte: number, name: string): void {
   if (performance.now() - lastByte > DONE_WITHIN_MS) throw new Error(`${name} not done ${DONE_WITHIN_MS / 1000} s after the last byte`);
@@ -93,7 +88,6 @@ function exited(child: ChildProcess): Promise<void> {
 /** Sends the signal, then SIGKILL if the process has not ended within ms. */
 async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, ms: number): Promise<void> {
   child.kill(signal);
-  children.delete(child);
   const ended = await Promise.race([exited(child).then(() => true), sleep(ms).then(() => false)]);
   if (!ended) {
     child.kill('SIGKILL');
@@ -115,17 +109,6 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function startPmbmpd(dir: string): Promise<Collector> {
   const port = await freePort();
   const conf = join(dir, 'pmbmpd.conf');
@@ -134,7 +117,8 @@ async function startPmbmpd(dir: string): Promise<Collector> {
     [`bmp_daemon_ip: 127.0.0.1`, `bmp_daemon_port: ${port}`, `bmp_dump_file: ${dir}/dump-$bmp_router.json`, `bmp_dump_refresh_time: 60`, ''].join('\n'),
   );
   const child = spawn('pmbmpd', ['-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.add(child);
+  // A collector does not outlive this bench, however it ends.
+  killWithParent(child.pid);
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   await waitForPort(port, 10_000).catch((e: Error) => {
@@ -196,7 +180,7 @@ async function startSmoketrace(dir: string, uri: string): Promise<Collector> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
+  killWithParent(child.pid);
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   let url: string | null = null;

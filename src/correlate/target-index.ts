@@ -36,10 +36,10 @@ export class TargetIndex {
 
   covered(prefix: string): string[] {
     // No target of the family: nothing to parse (a full table with no IPv6 targets, or none at all).
-    if (this.index()[prefix.indexOf(':') < 0 ? 4 : 6].length === 0) return [];
+    const list = this.index()[prefix.indexOf(':') < 0 ? 4 : 6];
+    if (list.length === 0) return [];
     const r = prefixRange(prefix);
     if (!r) return [];
-    const list = this.index()[r.family];
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
