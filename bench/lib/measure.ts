@@ -1,9 +1,10 @@
 /**
  * Shared measuring code for the throughput benches (bench/bmp-decode.ts, bench/exabgp-parse.ts):
  * wall and CPU time of a bounded piece of work, repeated runs reported by their median, and
- * the machine's load average before and after, since the box is shared and figures move
- * with it.
+ * the machine's load average before and after and the CPU time its hypervisor took away
+ * (steal), since the box is a shared VM and figures move with both.
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 export interface Timing {
@@ -14,15 +15,42 @@ export interface Timing {
    * loaded machine this stays close to what one idle core would need, where `wall` does not.
    */
   cpu: number;
+  /**
+   * Share (0-1) of all the VM's CPU ticks during the run that the hypervisor gave to other
+   * guests (the steal column of /proc/stat); null where /proc/stat is not readable. A run with
+   * steal is slower on the wall clock for reasons outside this process.
+   */
+  steal: number | null;
+}
+
+/** The machine's CPU tick counters from /proc/stat: all ticks and steal ticks; null off Linux. */
+export function cpuTicks(): { total: number; steal: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!;
+    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest time is
+    // already counted in user and nice.
+    const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (f.length < 8 || f.some((x) => !Number.isFinite(x))) return null;
+    return { total: f.reduce((a, b) => a + b, 0), steal: f[7]! };
+  } catch {
+    return null;
+  }
+}
+
+/** Steal share between two cpuTicks() readings (null when unknown or no tick passed). */
+export function stealBetween(a: ReturnType<typeof cpuTicks>, b: ReturnType<typeof cpuTicks>): number | null {
+  if (a === null || b === null || b.total <= a.total) return null;
+  return (b.steal - a.steal) / (b.total - a.total);
 }
 
 export function timed<T>(fn: () => T): Timing & { result: T } {
+  const k0 = cpuTicks();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const result = fn();
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
-  return { result, wall, cpu: (c.user + c.system) / 1e6 };
+  return { result, wall, cpu: (c.user + c.system) / 1e6, steal: stealBetween(k0, cpuTicks()) };
 }
 
 export function median(xs: readonly number[]): number {
@@ -65,7 +93,7 @@ export function repeat(runs: number, fn: () => number): RunSummary & { items: nu
     const t = timed(fn);
     if (items >= 0 && t.result !== items) throw new Error(`run ${i + 1} processed ${t.result} items, run 1 ${items}`);
     items = t.result;
-    timings.push({ wall: t.wall, cpu: t.cpu });
+    timings.push({ wall: t.wall, cpu: t.cpu, steal: t.steal });
   }
   return {
     runs: timings,
@@ -91,7 +119,7 @@ export function alternate(runs: number, fns: ReadonlyArray<() => number>): Array
       const t = timed(fn);
       if (items[k]! >= 0 && t.result !== items[k]) throw new Error(`run ${i + 1} processed ${t.result} items, run 1 ${items[k]}`);
       items[k] = t.result;
-      timings[k]!.push({ wall: t.wall, cpu: t.cpu });
+      timings[k]!.push({ wall: t.wall, cpu: t.cpu, steal: t.steal });
     });
   }
   const loadAfter = load();
@@ -105,8 +133,18 @@ export function alternate(runs: number, fns: ReadonlyArray<() => number>): Array
   }));
 }
 
+/** "; steal 3-17 %": the least and most steal of the runs, or "" where unknown. */
+export function stealRange(runs: readonly Timing[]): string {
+  const known = runs.map((t) => t.steal).filter((x): x is number => x !== null);
+  if (known.length === 0) return '';
+  const pct = (x: number): string => (x * 100).toFixed(0);
+  const lo = Math.min(...known);
+  const hi = Math.max(...known);
+  return `; steal ${pct(lo) === pct(hi) ? pct(lo) : `${pct(lo)}-${pct(hi)}`} %`;
+}
+
 /**
- * One line: "<label>: median 1,234 <unit>/s wall (runs: a, b, c; best b), 2,345/s CPU; load 1 -> 2".
+ * One line: "<label>: median 1,234 <unit>/s wall (runs: a, b, c; best b), 2,345/s CPU; load 1 -> 2; steal 3-17 %".
  * The best run is the one least disturbed by the rest of a shared machine (runs of one process
  * on the same input vary by up to half here).
  */
@@ -115,7 +153,7 @@ export function describe(label: string, unit: string, s: RunSummary & { items: n
   const each = rates.map(fmt).join(', ');
   return (
     `${label}: median ${fmt(s.perWallSecond)} ${unit}/s wall (runs: ${each}; best ${fmt(Math.max(...rates))}), ${fmt(s.perCpuSecond)} ${unit}/CPU-s; ` +
-    `loadavg ${s.loadBefore} -> ${s.loadAfter}`
+    `loadavg ${s.loadBefore} -> ${s.loadAfter}${stealRange(s.runs)}`
   );
 }
 
