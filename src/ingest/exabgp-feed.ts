@@ -97,14 +97,16 @@ export class ExabgpFeed implements Service {
     this.totals.connections++;
     this.deps.log.info({ router }, 'exabgp feed connected');
     let lineNo = 0;
+    // The lines of one socket chunk arrived together: one arrival time, and their events go to
+    // the sink in one call (as the BMP station hands over a chunk's events), in line order.
+    let arrival = this.deps.clock.now();
+    let batch: RouteEvent[] = [];
     const splitter = new LineSplitter(
       this.deps.config.maxLineBytes,
       (line) => {
         lineNo++;
         conn.lines++;
         this.totals.lines++;
-        const arrival = this.deps.clock.now();
-        conn.lastLineAt = arrival.toISOString();
         let events: RouteEvent[];
         try {
           events = parser.parseLine(line, lineNo, arrival);
@@ -121,9 +123,9 @@ export class ExabgpFeed implements Service {
             this.totals.errors++;
             this.deps.telemetry.rejected(COMPONENT, e.code);
           }
+          batch.push(e);
         }
         this.totals.events += events.length;
-        if (events.length) this.deps.sink(events);
       },
       (bytes) => {
         lineNo++;
@@ -132,9 +134,20 @@ export class ExabgpFeed implements Service {
         this.deps.log.warn({ router, line: lineNo, bytes }, 'exabgp line too long: skipped');
       },
     );
+    /** Runs the splitter over what arrived, then hands the events of its lines over. */
+    const read = (feed: () => void): void => {
+      arrival = this.deps.clock.now();
+      const before = conn.lines;
+      feed();
+      if (conn.lines !== before) conn.lastLineAt = arrival.toISOString();
+      if (batch.length === 0) return;
+      const events = batch;
+      batch = [];
+      this.deps.sink(events);
+    };
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => splitter.push(chunk));
-    socket.on('end', () => splitter.end());
+    socket.on('data', (chunk: string) => read(() => splitter.push(chunk)));
+    socket.on('end', () => read(() => splitter.end()));
     socket.on('error', (err) => this.deps.log.warn({ router, err: err.message }, 'exabgp socket error'));
     socket.on('close', () => {
       this.sockets.delete(socket);
