@@ -16,6 +16,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { ExabgpParser } from '../bgp/exabgp/index.js';
 import { LineSplitter } from '../src/ingest/line-splitter.js';
+import { EXABGP_NEIGHBOR, exabgpAttributes, exabgpHead } from './lib/gen-exabgp.js';
 import { prng } from './lib/gen-table.js';
 import { alternate, describe, fmt, intArg } from './lib/measure.js';
 
@@ -25,16 +26,9 @@ const runs = intArg(4, 3);
 
 const r = prng(seed);
 const int = (n: number): number => Math.floor(r() * n);
-const head = (counter: number, type: string): string =>
-  `{ "exabgp": "4.0.1", "time": ${1700000000 + counter / 10}, "host" : "rs1", "pid" : 4242, "ppid" : 1, "counter": ${counter}, "type": "${type}", `;
-const NEIGHBOR = `"neighbor": { "address": { "local": "192.0.2.2", "peer": "192.0.2.1" }, "asn": { "local": 65000, "peer": 64500 } , "direction": "receive"`;
-
-function attributes(): string {
-  const path = Array.from({ length: 2 + int(7) }, () => 1000 + int(400000)).join(', ');
-  const comms = Array.from({ length: int(4) }, () => `[ 64500, ${int(65535)} ]`).join(', ');
-  const ext = int(20) === 0 ? `, "extended-community": [ { "value": ${9225060886715039744n + BigInt(int(1000))}, "string": "rate-limit:0" }, 18446744073709551615 ]` : '';
-  return `"attribute": { "origin": "igp", "as-path": [ ${path} ], "confederation-path": [], "med": ${int(1000)}, "community": [ ${comms} ]${ext} }`;
-}
+const head = exabgpHead;
+const NEIGHBOR = EXABGP_NEIGHBOR;
+const attributes = (): string => exabgpAttributes(int);
 
 function v4(): string {
   return `${int(223) + 1}.${int(256)}.${int(256)}.0/24`;

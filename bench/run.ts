@@ -10,7 +10,7 @@
  *          BENCH_SCALE. The default 0.01 keeps the whole run to a few minutes on a shared box.
  *   name   only the benches whose file name (without .ts) is listed
  *
- * Benches that need MongoDB (storage-insert, ingest-e2e, ingest-ab, correlate-latency, vs-pmbmpd) get MONGODB_URI,
+ * Benches that need MongoDB (storage-insert, ingest-e2e, ingest-ab, correlate-latency, vs-pmbmpd, exabgp-e2e) get MONGODB_URI,
  * mongodb://127.0.0.1:27117/ (the dev FerretDB) when it is not set. Exit status: non-zero
  * when a bench failed.
  */
@@ -36,6 +36,7 @@ export const ARGS: Record<string, (scale: number) => string[]> = {
   'ingest-ab': (s) => [join(here, '..'), join(here, '..'), String(s), '2'],
   'correlate-latency': (s) => [String(s), round(10_000 * s, 100), round(300 * s, 30)],
   'exabgp-parse': (s) => [round(200_000 * s, 1000)],
+  'exabgp-e2e': (s) => [round(300_000 * s, 1000)],
   'rib-memory': (s) => [round(1_000_000 * s, 1000), round(200_000 * s, 200)],
   scheduler: (s) => [round(60 * s, 5), round(1000 * s, 50)],
   judge: () => [],

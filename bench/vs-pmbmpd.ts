@@ -26,14 +26,15 @@
  * per CPU second, and RSS growth per route. The brief's figure for pmbmpd on these machines:
  * about 70,000 prefixes/s.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
+import { sleep, startDaemon, stopProcess, usage } from './lib/daemon.js';
 import { fullTableAt, generateTable, scaleArg, type BmpTable } from './lib/gen-table.js';
 import { fmt, median } from './lib/measure.js';
 import { sendStream } from './lib/send.js';
@@ -42,7 +43,6 @@ import { benchUri } from './storage-insert.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATABASE = 'bench_vs_pmbmpd';
-const CLOCK_TICK = 100; // USER_HZ: /proc/PID/stat times are in 1/100 s
 const POLL_MS = 50;
 const PMBMPD_IDLE_MS = 1000;
 /** A collector not done this long after the last byte fails the run. */
@@ -69,30 +69,6 @@ interface Result {
   perCpuSecond: number;
   rssPerRoute: number;
   afterLastByte: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU seconds (user + system, all threads) and RSS bytes of a process. */
-function usage(pid: number): { cpu: number; rss: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpu: (Number(f[11]) + Number(f[12])) / CLOCK_TICK, rss: Number(rss?.[1] ?? 0) * 1024 };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
-
-/** Sends the signal, then SIGKILL if the process has not ended within ms. */
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, ms: number): Promise<void> {
-  child.kill(signal);
-  const ended = await Promise.race([exited(child).then(() => true), sleep(ms).then(() => false)]);
-  if (!ended) {
-    child.kill('SIGKILL');
-    await exited(child);
-  }
 }
 
 async function waitForPort(port: number, ms: number): Promise<void> {
@@ -167,60 +143,25 @@ async function startPmbmpd(dir: string): Promise<Collector> {
 }
 
 async function startSmoketrace(dir: string, uri: string): Promise<Collector> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start', '--config', join(ROOT, 'config/smoketrace.example.yaml')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      MONGODB_URI: uri,
-      SMOKETRACE_DATA_DIR: dir,
-      SMOKETRACE_HTTP_PORT: '0',
-      SMOKETRACE_BMP_PORT: '0',
-      SMOKETRACE_EXABGP_PORT: '0',
-      SMOKETRACE_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const d = await startDaemon({
+    config: join(ROOT, 'config/smoketrace.example.yaml'),
+    uri,
+    dir,
+    nodeArgs: process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
   });
-  killWithParent(child.pid);
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  let url: string | null = null;
-  let port = 0;
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`smoketrace did not start in 60 s: ${stderr}`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`smoketrace exited (${code}): ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let l: { msg?: string; url?: string; address?: { port?: number } };
-      try {
-        l = JSON.parse(line) as typeof l;
-      } catch {
-        return;
-      }
-      if (l.msg === 'http listening' && typeof l.url === 'string') url = l.url;
-      if (l.msg === 'bmp station listening' && typeof l.address?.port === 'number') port = l.address.port;
-      if (url !== null && port !== 0) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  await ready;
-  const routesInRib = async (): Promise<number> => {
-    const body = (await (await fetch(`${url}/api/peers`)).json()) as { routers: Array<{ peers: Array<{ routes: number }> }> };
-    return body.routers.reduce((n, r) => n + r.peers.reduce((m, p) => m + p.routes, 0), 0);
-  };
   return {
     name: 'smoketrace',
-    pid: child.pid!,
-    port,
+    pid: d.pid,
+    port: d.bmpPort!,
     async done(routes, lastByte) {
       for (;;) {
-        if ((await routesInRib()) >= routes) return performance.now();
+        if ((await d.routesInRib()) >= routes) return performance.now();
         tooLate(lastByte, 'smoketrace');
         await sleep(POLL_MS);
       }
     },
     // The daemon drains its storage backlog on SIGTERM; the bench does not wait for it.
-    stop: () => stopProcess(child, 'SIGTERM', 10_000),
+    stop: () => d.stop(),
   };
 }
 

@@ -23,6 +23,8 @@ describe('bench/run.ts', () => {
     expect(benchArgs('rib-memory', 0.01)).toEqual(['10000', '2000']);
     expect(benchArgs('rib-memory', 0.0001)).toEqual(['1000', '200']);
     expect(benchArgs('judge', 0.01)).toEqual([]);
+    expect(benchArgs('exabgp-e2e', 1)).toEqual(['300000']);
+    expect(benchArgs('exabgp-e2e', 0.001)).toEqual(['1000']);
     expect(benchArgs('some-new-bench', 0.5)).toEqual(['0.5']);
   });
 });

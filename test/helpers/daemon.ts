@@ -19,11 +19,16 @@ export interface RunningDaemon {
 
 /**
  * Runs `smoketrace` from source as a child process (node + tsx, no build
- * needed), collecting its JSON log lines.
+ * needed), collecting its JSON log lines. `nodeArgs`: flags for node itself
+ * (benches: e.g. --cpu-prof).
  */
-export function runCli(args: string[], env: Record<string, string | undefined>, opts: { stdin?: 'pipe' | 'ignore' } = {}): RunningDaemon {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  opts: { stdin?: 'pipe' | 'ignore'; nodeArgs?: readonly string[] } = {},
+): RunningDaemon {
   const dataDir = mkdtempSync(join(tmpdir(), 'st-daemon-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, SMOKETRACE_DATA_DIR: dataDir, SMOKETRACE_HTTP_PORT: '0', SMOKETRACE_BMP_PORT: '0', SMOKETRACE_EXABGP_PORT: '0', ...env },
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
