@@ -100,8 +100,61 @@ function sameSource(m: Source, a: RouteAttributes): boolean {
   );
 }
 
+/** Equal lists, item by item (a missing list is an empty one, as in attributesKey). */
+function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {
+  if (a === b) return true;
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) if (a![i] !== b![i]) return false;
+  return true;
+}
+
+/** Equal AS paths, segment by segment (an AS_SET is a nested list). */
+function samePath(a: readonly AsPathElement[] | undefined, b: readonly AsPathElement[] | undefined): boolean {
+  if (a === b) return true;
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) {
+    const x = a![i]!;
+    const y = b![i]!;
+    if (x === y) continue;
+    if (typeof x === 'number' || typeof y === 'number' || !sameList(x, y)) return false;
+  }
+  return true;
+}
+
+/**
+ * Do the stored (frozen) attributes `s` hold what `a` holds? Compares contents, so it holds
+ * whatever the caller did to its arrays since. Equal here means equal attributesKey (the reverse
+ * need not hold: a miss only costs the key).
+ */
+function sameContents(s: RibAttributes, a: RouteAttributes): boolean {
+  return (
+    (s.nextHop ?? '') === (a.nextHop ?? '') &&
+    (s.origin ?? '') === (a.origin ?? '') &&
+    (s.med ?? '') === (a.med ?? '') &&
+    (s.localPref ?? '') === (a.localPref ?? '') &&
+    samePath(s.asPath, a.asPath) &&
+    sameList(s.communities, a.communities) &&
+    sameList(s.largeCommunities, a.largeCommunities) &&
+    sameList(s.extCommunities, a.extCommunities) &&
+    samePath(s.confedPath, a.confedPath) &&
+    (s.atomicAggregate === true) === (a.atomicAggregate === true) &&
+    (s.aggregator ? a.aggregator != null && s.aggregator.asn === a.aggregator.asn && s.aggregator.address === a.aggregator.address : !a.aggregator) &&
+    (s.originatorId ?? '') === (a.originatorId ?? '') &&
+    sameList(s.clusterList, a.clusterList) &&
+    sameList(s.unknownAttributes, a.unknownAttributes)
+  );
+}
+
 export class AttributeInterner {
   private readonly byKey = new Map<string, InternedAttributes>();
+  /**
+   * The entry acquired last. The routes of one UPDATE, or of one ExaBGP line, come one after
+   * another with the same attributes: a comparison of contents with this entry's (frozen)
+   * attributes finds them without a text key, whether the decoder froze its arrays or not.
+   */
+  private last: InternedAttributes | null = null;
   /**
    * The decoders share one frozen set of attribute arrays among the routes of an attribute
    * block (bgp/bgp/attribute-cache.ts): keyed by the frozen AS_PATH array, the last source
@@ -115,9 +168,15 @@ export class AttributeInterner {
 
   /** The shared entry for these attributes, its reference count incremented. */
   acquire(a: RouteAttributes): InternedAttributes {
+    const last = this.last;
+    if (last !== null && last.refs > 0 && sameContents(last.attrs, a)) {
+      last.refs++;
+      return last;
+    }
     const m = this.memo.get(a.asPath);
     if (m !== undefined && m.entry.refs > 0 && sameSource(m.src, a)) {
       m.entry.refs++;
+      this.last = m.entry;
       return m.entry;
     }
     const key = attributesKey(a);
@@ -127,6 +186,7 @@ export class AttributeInterner {
       this.byKey.set(key, entry);
     }
     entry.refs++;
+    this.last = entry;
     if (ARRAY_FIELDS.every((f) => a[f] === undefined || Object.isFrozen(a[f])) && (a.aggregator == null || Object.isFrozen(a.aggregator))) {
       this.memo.set(a.asPath, {
         src: {
