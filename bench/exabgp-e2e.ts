@@ -20,6 +20,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { percentile } from '../src/correlate/stats.js';
 import { sleep, startDaemon, usage } from './lib/daemon.js';
 import { EXABGP_NEIGHBOR, exabgpAttributes, exabgpHead } from './lib/gen-exabgp.js';
 import { prng } from './lib/gen-table.js';
@@ -115,11 +116,6 @@ async function round(stream: Buffer, prefixes: number, uri: string): Promise<Res
   }
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))]!;
-}
-
 async function main(): Promise<void> {
   const { stream, prefixes } = table();
   // The generator's garbage (the lines before the join) collected now, not while this process
@@ -141,7 +137,7 @@ async function main(): Promise<void> {
       console.log(
         `  round ${i + 1}: ${fmt(lineCount / r.seconds)} lines/s = ${fmt(prefixes / r.seconds)} prefixes/s (done ${r.afterLastByte.toFixed(2)} s after the last byte), ` +
           `cpu ${r.cpu.toFixed(2)} s = ${fmt(prefixes / r.cpu)} prefixes/cpu-s, rss +${r.rssPerRoute.toFixed(0)} bytes/route; ` +
-          `/api/health ${r.health.length} answers: median ${median(r.health).toFixed(0)} ms, p99 ${percentile(r.health, 0.99).toFixed(0)} ms, worst ${Math.max(...r.health).toFixed(0)} ms`,
+          `/api/health ${r.health.length} answers: median ${median(r.health).toFixed(0)} ms, p99 ${percentile(r.health, 99).toFixed(0)} ms, worst ${Math.max(...r.health).toFixed(0)} ms`,
       );
     }
   } finally {

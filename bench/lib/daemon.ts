@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { runCli, type RunningDaemon } from '../../test/helpers/daemon.js';
+import { runCli } from '../../test/helpers/daemon.js';
 
 const CLOCK_TICK = 100; // USER_HZ: /proc/PID/stat times are in 1/100 s
 
@@ -35,7 +35,6 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, m
 }
 
 export interface BenchDaemon {
-  daemon: RunningDaemon;
   pid: number;
   /** The HTTP API's base URL. */
   url: string;
@@ -66,7 +65,6 @@ export async function startDaemon(opts: { config: string; uri: string; dir: stri
   const tcp = exabgp?.addresses?.map((a) => /^tcp:\/\/.*:(\d+)$/.exec(a)).find((m) => m !== null);
   const url = d.url!;
   return {
-    daemon: d,
     pid: d.child.pid!,
     url,
     bmpPort: bmp?.address?.port ?? null,
