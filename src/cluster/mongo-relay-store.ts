@@ -1,5 +1,6 @@
 import type { StorageConfig } from '../config/schema.js';
 import { createClient, databaseFromUri } from '../storage/mongo/connection.js';
+import { deleteOldestFirst } from '../storage/mongo/delete-oldest.js';
 import type { RelayDoc } from './relay-codec.js';
 import type { RelayHead, RelayStore } from './relay-store.js';
 import type { Role } from './roles.js';
@@ -81,6 +82,6 @@ export class MongoRelayStore implements RelayStore {
   }
 
   async deleteOlderThan(ms: number): Promise<number> {
-    return (await this.coll().deleteMany({ at: { $lt: new Date(ms) } })).deletedCount;
+    return deleteOldestFirst(this.coll(), { at: { $lt: new Date(ms) } });
   }
 }

@@ -6,6 +6,7 @@
 import { ObjectId, type Collection, type Document, type IndexDescription } from 'mongodb';
 import type { PmtuMeasurement } from '../../probe/pmtu/types.js';
 import type { PathMtuRepository, TimeRange } from '../repositories.js';
+import { deleteOldestFirst } from './delete-oldest.js';
 
 export const PATH_MTU = 'path_mtu';
 
@@ -48,6 +49,6 @@ export function makePathMtu(deps: PathMtuDeps): PathMtuRepository {
         const d = await deps.coll().find({ targetId, pathMtu: { $type: 'number' } }).sort({ at: -1 }).limit(1).next();
         return d ? fromDoc(d) : null;
       }),
-    deleteOlderThan: (cutoff) => deps.read(async () => (await deps.coll().deleteMany({ at: { $lt: cutoff } })).deletedCount),
+    deleteOlderThan: (cutoff) => deps.read(() => deleteOldestFirst(deps.coll(), { at: { $lt: cutoff } })),
   };
 }

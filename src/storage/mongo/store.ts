@@ -37,6 +37,7 @@ import {
   StorageStartError,
   type EmbeddedServer,
 } from './connection.js';
+import { deleteOldestFirst } from './delete-oldest.js';
 import { WriteQueue } from './write-queue.js';
 import { decodeDeep, decodeRouteDoc, encodeDeep, encodeRouteDoc } from './codec.js';
 import { AUTO_TARGET_MARKS, makeAutoTargetMarks } from './auto-target-marks.js';
@@ -319,7 +320,7 @@ export class MongoStore implements Storage, Service {
   }
 
   private async deleteOlder(coll: string, cutoff: Date): Promise<number> {
-    return this.read(async (db) => (await db.collection(coll).deleteMany({ at: { $lt: cutoff } })).deletedCount);
+    return this.read((db) => deleteOldestFirst(db.collection(coll), { at: { $lt: cutoff } }));
   }
 
   private makeRouteEvents(): RouteEventRepository {
@@ -455,7 +456,7 @@ export class MongoStore implements Storage, Service {
           return d ? fromDoc(d) : null;
         }),
       deleteOlderThan: (cutoff) =>
-        this.read(async (db) => (await db.collection(coll).deleteMany({ at: { $lt: cutoff }, state: 'resolved' })).deletedCount),
+        this.read((db) => deleteOldestFirst(db.collection(coll), { at: { $lt: cutoff }, state: 'resolved' })),
     };
   }
 
