@@ -41,7 +41,8 @@ export interface RouteEventRepository {
   /** Events for one prefix, newest first. */
   forPrefix(prefix: string, range: TimeRange): Promise<StoredRouteEvent[]>;
   recent(range: TimeRange & { types?: string[] }): Promise<StoredRouteEvent[]>;
-  deleteOlderThan(cutoff: Date): Promise<number>;
+  /** Deletes in rounds (src/storage/mongo/delete-oldest.ts); stops between rounds once `more` says no. */
+  deleteOlderThan(cutoff: Date, more?: () => boolean): Promise<number>;
 }
 
 /** What a latency sparkline needs of one run. */
@@ -62,7 +63,8 @@ export interface ObservationRepository {
   latencyOf(targetIds: readonly string[], range: TimeRange): Promise<LatencySample[]>;
   latest(targetId: string): Promise<PathObservation | null>;
   byIds(ids: string[]): Promise<PathObservation[]>;
-  deleteOlderThan(cutoff: Date): Promise<number>;
+  /** Deletes in rounds (src/storage/mongo/delete-oldest.ts); stops between rounds once `more` says no. */
+  deleteOlderThan(cutoff: Date, more?: () => boolean): Promise<number>;
 }
 
 /** Path MTU measurements per target (probing.pmtu). Appends are buffered like observations. */
@@ -72,7 +74,8 @@ export interface PathMtuRepository {
   forTarget(targetId: string, range: TimeRange): Promise<PmtuMeasurement[]>;
   /** The newest measurement that found a path MTU (failed and unreached runs skipped). */
   latest(targetId: string): Promise<PmtuMeasurement | null>;
-  deleteOlderThan(cutoff: Date): Promise<number>;
+  /** Deletes in rounds (src/storage/mongo/delete-oldest.ts); stops between rounds once `more` says no. */
+  deleteOlderThan(cutoff: Date, more?: () => boolean): Promise<number>;
 }
 
 /** An alert as stored: the correlator's Alert plus where it was raised. */
@@ -107,7 +110,8 @@ export interface AlertRepository {
   /** Alerts open at some moment since `since` (opened or resolved since, or still open), lightest form. */
   spans(q: { since: Date; limit?: number }): Promise<AlertSpan[]>;
   get(id: string): Promise<StoredAlert | null>;
-  deleteOlderThan(cutoff: Date): Promise<number>;
+  /** Deletes in rounds (src/storage/mongo/delete-oldest.ts); stops between rounds once `more` says no. */
+  deleteOlderThan(cutoff: Date, more?: () => boolean): Promise<number>;
 }
 
 /** A confirmed path change with its verdict, attribution, sentence and the route events around it. */
@@ -144,7 +148,8 @@ export interface PathChangeRepository {
   /** The path changes of a time range in their lightest form (no sentence, evidence or route events). */
   briefs(q: TimeRange): Promise<PathChangeBrief[]>;
   get(id: string): Promise<PathChangeRecord | null>;
-  deleteOlderThan(cutoff: Date): Promise<number>;
+  /** Deletes in rounds (src/storage/mongo/delete-oldest.ts); stops between rounds once `more` says no. */
+  deleteOlderThan(cutoff: Date, more?: () => boolean): Promise<number>;
 }
 
 /** Targets added through the API (config targets live in the config). Direct writes: the API answers after they land. */

@@ -14,6 +14,8 @@ export interface RetentionResult {
   pathMtu: number;
   /** Resolved alerts only: open ones stay whatever their age. */
   alerts: number;
+  /** The kinds whose delete failed this pass (logged; the others are deleted all the same). */
+  failed: Array<'routeEvents' | 'observations' | 'pathChanges' | 'pathMtu' | 'alerts'>;
 }
 
 /**
@@ -24,6 +26,8 @@ export class RetentionJob implements Service {
   readonly name = 'retention';
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<RetentionResult | null> | null = null;
+  /** Set by stop(): a pass in progress ends after its current round of deletes. */
+  private stopping = false;
   lastRun: { at: string; result: RetentionResult } | null = null;
 
   constructor(
@@ -41,6 +45,7 @@ export class RetentionJob implements Service {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -49,7 +54,7 @@ export class RetentionJob implements Service {
   /** One pass; skipped (null) while the database is away or a pass is still running. */
   runOnce(): Promise<RetentionResult | null> {
     if (this.running) return this.running;
-    if (!this.storage.isAvailable()) return Promise.resolve(null);
+    if (this.stopping || !this.storage.isAvailable()) return Promise.resolve(null);
     this.running = this.pass().finally(() => {
       this.running = null;
     });
@@ -58,20 +63,28 @@ export class RetentionJob implements Service {
 
   private async pass(): Promise<RetentionResult | null> {
     const now = this.clock.nowMs();
-    try {
-      const result: RetentionResult = {
-        routeEvents: await this.storage.routeEvents.deleteOlderThan(new Date(now - this.cfg.routeEventsDays * DAY_MS)),
-        observations: await this.storage.observations.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
-        pathChanges: await this.storage.pathChanges.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
-        pathMtu: await this.storage.pathMtu.deleteOlderThan(new Date(now - this.cfg.observationsDays * DAY_MS)),
-        alerts: await this.storage.alerts.deleteOlderThan(new Date(now - this.cfg.alertsDays * DAY_MS)),
-      };
-      this.lastRun = { at: new Date(now).toISOString(), result };
-      this.log.info(result, 'retention pass done');
-      return result;
-    } catch (err) {
-      this.log.error({ err }, 'retention pass failed');
-      return null;
+    const before = (days: number) => new Date(now - days * DAY_MS);
+    const more = () => !this.stopping;
+    const result: RetentionResult = { routeEvents: 0, observations: 0, pathChanges: 0, pathMtu: 0, alerts: 0, failed: [] };
+    const jobs: Array<[Exclude<keyof RetentionResult, 'failed'>, () => Promise<number>]> = [
+      ['routeEvents', () => this.storage.routeEvents.deleteOlderThan(before(this.cfg.routeEventsDays), more)],
+      ['observations', () => this.storage.observations.deleteOlderThan(before(this.cfg.observationsDays), more)],
+      ['pathChanges', () => this.storage.pathChanges.deleteOlderThan(before(this.cfg.observationsDays), more)],
+      ['pathMtu', () => this.storage.pathMtu.deleteOlderThan(before(this.cfg.observationsDays), more)],
+      ['alerts', () => this.storage.alerts.deleteOlderThan(before(this.cfg.alertsDays), more)],
+    ];
+    // Each kind on its own: one that fails does not keep the others' old data.
+    for (const [kind, run] of jobs) {
+      if (this.stopping) break;
+      try {
+        result[kind] = await run();
+      } catch (err) {
+        result.failed.push(kind);
+        this.log.error({ err, kind }, 'retention delete failed');
+      }
     }
+    this.lastRun = { at: new Date(now).toISOString(), result };
+    this.log.info(result, 'retention pass done');
+    return result;
   }
 }

@@ -43,35 +43,24 @@ describe('deleteOldestFirst', () => {
     await raw.insertOne({ at: new Date(5), kind: 'alert' });
     const { coll, rounds } = spied(raw);
     const filter = { at: { $lt: new Date(2_000_000) }, kind: 'route' };
-    expect(await deleteOldestFirst(coll, filter, 1000)).toBe(2_500);
+    expect(await deleteOldestFirst(coll, filter, { batch: 1000 })).toBe(2_500);
     expect(rounds).toEqual([1000, 1000, 500]);
     expect(await raw.countDocuments({ kind: 'route' })).toBe(7);
     expect(await raw.countDocuments({ kind: 'alert' })).toBe(1);
     // Nothing left to match: one look, one empty delete.
-    expect(await deleteOldestFirst(coll, filter, 1000)).toBe(0);
+    expect(await deleteOldestFirst(coll, filter, { batch: 1000 })).toBe(0);
     expect(rounds).toEqual([1000, 1000, 500, 0]);
   });
 
-  it('takes the oldest first: a round deleting fewer than all leaves the newest', async () => {
+  it('takes the oldest first, and stops between rounds once `more` says no', async () => {
     const raw = client.db().collection('order');
     await raw.insertMany(Array.from({ length: 30 }, (_, i) => ({ at: new Date((i * 7) % 30), n: (i * 7) % 30 })));
     const { coll, rounds } = spied(raw);
-    // Stopped after its first round: the 10 oldest are gone.
-    let first = true;
-    const once = new Proxy(coll, {
-      get(target, prop) {
-        if (prop === 'deleteMany')
-          return async (filter: Filter<Document>) => {
-            if (!first) return { acknowledged: true, deletedCount: 0 };
-            first = false;
-            return target.deleteMany(filter);
-          };
-        return Reflect.get(target, prop, target) as unknown;
-      },
-    });
-    expect(await deleteOldestFirst(once, {}, 10)).toBe(10);
-    expect((await raw.find({}).sort({ n: 1 }).toArray()).map((d) => d.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 10));
+    let asked = 0;
+    expect(await deleteOldestFirst(coll, {}, { batch: 10, more: () => (asked++, false) })).toBe(10);
+    expect(asked).toBe(1);
     expect(rounds).toEqual([10]);
+    expect((await raw.find({}).sort({ n: 1 }).toArray()).map((d) => d.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 10));
   });
 
   it('a round takes the documents sharing the instant of its edge too', async () => {
@@ -79,7 +68,7 @@ describe('deleteOldestFirst', () => {
     // 25 documents at one instant, 5 later: the first round of 10 reaches that instant.
     await raw.insertMany([...Array.from({ length: 25 }, () => ({ at: new Date(100) })), ...Array.from({ length: 5 }, (_, i) => ({ at: new Date(200 + i) }))]);
     const { coll, rounds } = spied(raw);
-    expect(await deleteOldestFirst(coll, {}, 10)).toBe(30);
+    expect(await deleteOldestFirst(coll, {}, { batch: 10 })).toBe(30);
     expect(rounds).toEqual([25, 5]);
   });
 });

@@ -49,6 +49,6 @@ export function makePathMtu(deps: PathMtuDeps): PathMtuRepository {
         const d = await deps.coll().find({ targetId, pathMtu: { $type: 'number' } }).sort({ at: -1 }).limit(1).next();
         return d ? fromDoc(d) : null;
       }),
-    deleteOlderThan: (cutoff) => deps.read(() => deleteOldestFirst(deps.coll(), { at: { $lt: cutoff } })),
+    deleteOlderThan: (cutoff, more) => deps.read(() => deleteOldestFirst(deps.coll(), { at: { $lt: cutoff } }, { more })),
   };
 }

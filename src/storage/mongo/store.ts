@@ -319,8 +319,8 @@ export class MongoStore implements Storage, Service {
     }
   }
 
-  private async deleteOlder(coll: string, cutoff: Date): Promise<number> {
-    return this.read((db) => deleteOldestFirst(db.collection(coll), { at: { $lt: cutoff } }));
+  private async deleteOlder(coll: string, cutoff: Date, more?: () => boolean): Promise<number> {
+    return this.read((db) => deleteOldestFirst(db.collection(coll), { at: { $lt: cutoff } }, { more }));
   }
 
   private makeRouteEvents(): RouteEventRepository {
@@ -351,7 +351,7 @@ export class MongoStore implements Storage, Service {
               .toArray()
           ).map((d) => toModel<StoredRouteEvent>(decodeRouteDoc(d))),
         ),
-      deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
+      deleteOlderThan: (cutoff, more) => this.deleteOlder(coll, cutoff, more),
     };
   }
 
@@ -397,7 +397,7 @@ export class MongoStore implements Storage, Service {
           if (!oids.length) return [];
           return (await db.collection(coll).find({ _id: { $in: oids } }).sort({ at: 1 }).toArray()).map((d) => toModel<PathObservation>(d));
         }),
-      deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
+      deleteOlderThan: (cutoff, more) => this.deleteOlder(coll, cutoff, more),
     };
   }
 
@@ -455,8 +455,8 @@ export class MongoStore implements Storage, Service {
           const d = await db.collection<Document>(coll).findOne({ _id: id as unknown as ObjectId });
           return d ? fromDoc(d) : null;
         }),
-      deleteOlderThan: (cutoff) =>
-        this.read((db) => deleteOldestFirst(db.collection(coll), { at: { $lt: cutoff }, state: 'resolved' })),
+      deleteOlderThan: (cutoff, more) =>
+        this.read((db) => deleteOldestFirst(db.collection(coll), { at: { $lt: cutoff }, state: 'resolved' }, { more })),
     };
   }
 
@@ -501,7 +501,7 @@ export class MongoStore implements Storage, Service {
           const d = await db.collection<Document>(coll).findOne({ _id: id as unknown as ObjectId });
           return d ? fromDoc(d) : null;
         }),
-      deleteOlderThan: (cutoff) => this.deleteOlder(coll, cutoff),
+      deleteOlderThan: (cutoff, more) => this.deleteOlder(coll, cutoff, more),
     };
   }
 
