@@ -254,7 +254,7 @@ export class App {
     let live: LiveChannel | null = null;
     const services: Service[] = [
       this.storage,
-      new RetentionJob(this.storage, config.storage.retention, clock, componentLogger(this.log, 'retention')),
+      new RetentionJob(this.storage, config.storage.retention, clock, componentLogger(this.log, 'retention'), this.telemetry),
       serviceOf('auth', () => auth.init(this.storage.isAvailable() ? this.storage.meta : null)),
       notifier,
       ...(this.bmp ? [this.bmp] : []),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { Service } from '../core/lifecycle.js';
+import type { Telemetry } from '../core/telemetry.js';
 import type { Storage } from './repositories.js';
 
 const DAY_MS = 86_400_000;
@@ -35,9 +36,16 @@ export class RetentionJob implements Service {
     private readonly cfg: Config['storage']['retention'],
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly telemetry?: Telemetry,
   ) {}
 
   async start(): Promise<void> {
+    // On /api/health: the last pass, degraded while its last pass failed to delete some kind
+    // (that data then grows past its retention until a pass succeeds).
+    this.telemetry?.registerHealth(this.name, () => ({
+      status: this.lastRun !== null && this.lastRun.result.failed.length > 0 ? 'degraded' : 'up',
+      details: { lastRun: this.lastRun, intervalMinutes: this.cfg.intervalMinutes },
+    }));
     this.timer = setInterval(() => void this.runOnce(), this.cfg.intervalMinutes * 60_000);
     this.timer.unref();
     // A first pass shortly after start, not during it: start-up stays fast.
@@ -46,6 +54,7 @@ export class RetentionJob implements Service {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.telemetry?.unregisterHealth(this.name);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;

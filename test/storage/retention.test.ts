@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Telemetry } from '../../src/core/telemetry.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { RetentionJob } from '../../src/storage/retention.js';
 
@@ -36,6 +37,27 @@ describe('RetentionJob', () => {
     const r = await job.runOnce();
     expect(r).toEqual({ routeEvents: 0, observations: 1, pathChanges: 1, pathMtu: 1, alerts: 1, failed: ['routeEvents'] });
     expect(job.lastRun?.result).toEqual(r);
+  });
+
+  it('shows on /api/health: degraded while the last pass failed a kind, up again after a pass without failure', async () => {
+    const telemetry = new Telemetry({ defaultMetrics: false });
+    let fail = true;
+    const job = new RetentionJob(
+      storage({ alerts: async () => (fail ? Promise.reject(new Error('boom')) : 3) }),
+      CFG,
+      new ManualClock(Date.parse('2026-11-21T00:00:00Z')),
+      silentLogger(),
+      telemetry,
+    );
+    await job.start();
+    expect(telemetry.health().components['retention']).toEqual({ status: 'up', details: { lastRun: null, intervalMinutes: 60 } });
+    await job.runOnce();
+    expect(telemetry.health().components['retention']).toMatchObject({ status: 'degraded', details: { lastRun: { at: '2026-11-21T00:00:00.000Z', result: { failed: ['alerts'] } } } });
+    fail = false;
+    await job.runOnce();
+    expect(telemetry.health().components['retention']).toMatchObject({ status: 'up', details: { lastRun: { result: { alerts: 3, failed: [] } } } });
+    await job.stop();
+    expect(telemetry.health().components['retention']).toBeUndefined();
   });
 
   it('stop() ends a pass in progress after its current round, and no pass starts after it', async () => {
