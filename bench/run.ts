@@ -10,7 +10,7 @@
  *          BENCH_SCALE. The default 0.01 keeps the whole run to a few minutes on a shared box.
  *   name   only the benches whose file name (without .ts) is listed
  *
- * Benches that need MongoDB (storage-insert, ingest-e2e, ingest-ab, correlate-latency, vs-pmbmpd, exabgp-e2e) get MONGODB_URI,
+ * Benches that need MongoDB (storage-insert, ingest-e2e, ingest-ab, correlate-latency, vs-pmbmpd, exabgp-e2e, router-down) get MONGODB_URI,
  * mongodb://127.0.0.1:27117/ (the dev FerretDB) when it is not set. Exit status: non-zero
  * when a bench failed.
  */
@@ -44,6 +44,7 @@ export const ARGS: Record<string, (scale: number) => string[]> = {
   'storage-insert': (s) => [String(s)],
   'ingest-e2e': (s) => [String(s)],
   'vs-pmbmpd': (s) => [String(s), 'per-update', '1'],
+  'router-down': (s) => [String(s)],
 };
 
 /** Benchmark names (file names without .ts) in bench/, sorted; run.ts itself excluded. */
