@@ -84,8 +84,6 @@ async function round(stream: Buffer, prefixes: number, uri: string): Promise<Res
     const socket = connect(d.exabgpPort, '127.0.0.1');
     await new Promise<void>((res, rej) => (socket.once('connect', () => res()), socket.once('error', rej)));
     await sleep(500);
-    // This process's HTTP client warmed up (its first requests cost it more than the daemon).
-    for (let k = 0; k < 5; k++) await (await fetch(`${d.url}/api/health`)).json();
     const before = usage(d.pid);
     const health: number[] = [];
     let done = false;

@@ -9,9 +9,7 @@
  *
  *   node --expose-gc --import tsx bench/router-down.ts [scale=1] [rounds=1]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
@@ -38,13 +36,10 @@ const uri = benchUri(DATABASE);
 console.log(`router-down: ${fmt(table.routes)} routes (one prefix per UPDATE), ${rounds} round(s); smoketrace on ${uri.replace(/\/\/[^@]*@/, '//')}`);
 
 async function round(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'router-down-'));
-  const d = await startDaemon({ config: join(ROOT, 'config/smoketrace.example.yaml'), uri, dir });
+  const d = await startDaemon({ config: join(ROOT, 'config/smoketrace.example.yaml'), uri });
   try {
     const socket = connect(d.bmpPort!, '127.0.0.1');
     await new Promise<void>((res, rej) => (socket.once('connect', () => res()), socket.once('error', rej)));
-    // This process's HTTP client warmed up (its first requests cost it more than the daemon).
-    for (let k = 0; k < 5; k++) await (await fetch(`${d.url}/api/health`)).json();
     await sendStream(socket, table.stream);
     while ((await d.routesInRib()) < table.routes) await sleep(200);
     const answers: number[] = [];
@@ -65,7 +60,6 @@ async function round(): Promise<void> {
     );
   } finally {
     await d.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

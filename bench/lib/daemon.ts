@@ -5,7 +5,9 @@
  * counted through the API.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../test/helpers/daemon.js';
 
 const CLOCK_TICK = 100; // USER_HZ: /proc/PID/stat times are in 1/100 s
@@ -43,20 +45,28 @@ export interface BenchDaemon {
   exabgpPort: number | null;
   /** Routes in the RIB, all routers and peers (GET /api/peers). */
   routesInRib(): Promise<number>;
-  /** SIGTERM (the daemon drains its storage backlog; not waited for past 10 s), then SIGKILL. */
+  /**
+   * SIGTERM (the daemon drains its storage backlog; not waited for past 10 s), then SIGKILL;
+   * the data directory removed when startDaemon made it.
+   */
   stop(): Promise<void>;
 }
 
 /**
- * Starts `smoketrace start --config CONFIG` on MongoDB `uri` with its data under `dir`, every
- * port chosen by the system; resolves once it has logged that it started.
+ * Starts `smoketrace start --config CONFIG` on MongoDB `uri` with its data under `dir` (a new
+ * temporary directory when not given), every port chosen by the system; resolves once it has
+ * logged that it started and answered a few /api/health requests (this process's HTTP client
+ * warmed up: its first requests cost it more than the daemon, which a bench timing the API
+ * would count).
  */
-export async function startDaemon(opts: { config: string; uri: string; dir: string; nodeArgs?: readonly string[] }): Promise<BenchDaemon> {
-  const d = runCli(['start', '--config', opts.config], { MONGODB_URI: opts.uri, SMOKETRACE_DATA_DIR: opts.dir, SMOKETRACE_LOG_LEVEL: 'info' }, { nodeArgs: opts.nodeArgs });
+export async function startDaemon(opts: { config: string; uri: string; dir?: string; nodeArgs?: readonly string[] }): Promise<BenchDaemon> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'bench-daemon-'));
+  const d = runCli(['start', '--config', opts.config], { MONGODB_URI: opts.uri, SMOKETRACE_DATA_DIR: dir, SMOKETRACE_LOG_LEVEL: 'info' }, { nodeArgs: opts.nodeArgs });
   try {
     await d.waitForLog((l) => l.msg === 'smoketrace started', 60_000);
   } catch (e) {
     d.child.kill('SIGKILL');
+    if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   const logged = (msg: string) => d.logs.find((l) => l.msg === msg);
@@ -64,6 +74,7 @@ export async function startDaemon(opts: { config: string; uri: string; dir: stri
   const exabgp = logged('exabgp feed listening') as { addresses?: string[] } | undefined;
   const tcp = exabgp?.addresses?.map((a) => /^tcp:\/\/.*:(\d+)$/.exec(a)).find((m) => m !== null);
   const url = d.url!;
+  for (let k = 0; k < 5; k++) await (await fetch(`${url}/api/health`)).json();
   return {
     pid: d.child.pid!,
     url,
@@ -73,6 +84,9 @@ export async function startDaemon(opts: { config: string; uri: string; dir: stri
       const body = (await (await fetch(`${url}/api/peers`)).json()) as { routers: Array<{ peers: Array<{ routes: number }> }> };
       return body.routers.reduce((n, r) => n + r.peers.reduce((m, p) => m + p.routes, 0), 0);
     },
-    stop: () => stopProcess(d.child, 'SIGTERM', 10_000),
+    async stop() {
+      await stopProcess(d.child, 'SIGTERM', 10_000);
+      if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
