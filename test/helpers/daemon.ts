@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,13 +27,15 @@ export function runCli(
   env: Record<string, string | undefined>,
   opts: { stdin?: 'pipe' | 'ignore'; nodeArgs?: readonly string[] } = {},
 ): RunningDaemon {
-  const dataDir = mkdtempSync(join(tmpdir(), 'st-daemon-'));
+  // A data directory of its own unless the caller gives one; removed when the process exits.
+  const dataDir = env['SMOKETRACE_DATA_DIR'] === undefined ? mkdtempSync(join(tmpdir(), 'st-daemon-')) : null;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, SMOKETRACE_DATA_DIR: dataDir, SMOKETRACE_HTTP_PORT: '0', SMOKETRACE_BMP_PORT: '0', SMOKETRACE_EXABGP_PORT: '0', ...env },
+    env: { ...process.env, ...(dataDir === null ? {} : { SMOKETRACE_DATA_DIR: dataDir }), SMOKETRACE_HTTP_PORT: '0', SMOKETRACE_BMP_PORT: '0', SMOKETRACE_EXABGP_PORT: '0', ...env },
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   killWithParent(child.pid);
+  if (dataDir !== null) child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const d: RunningDaemon = {
     child,
     url: null,
