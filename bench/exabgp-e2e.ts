@@ -43,7 +43,7 @@ function table(): { stream: Buffer; prefixes: number } {
   const r = prng(7);
   const int = (n: number): number => Math.floor(r() * n);
   // ExaBGP's time has centiseconds: during a dump, lines arriving together share it.
-  const time = (i: number) => (1790000000 + i / 20_000).toFixed(2);
+  const time = (i: number) => Number((1790000000 + i / 20_000).toFixed(2));
   const lines = [`${exabgpHead(0, 'state', 1790000000)}${EXABGP_NEIGHBOR}, "state": "up" } }`];
   let v4 = 0;
   let v6 = 0;
@@ -60,7 +60,7 @@ function table(): { stream: Buffer; prefixes: number } {
       }
     }
     const family = six ? `"ipv6 unicast": { "2001:db8::1": [ ${nlri.join(', ')} ] }` : `"ipv4 unicast": { "192.0.2.1": [ ${nlri.join(', ')} ] }`;
-    lines.push(`${exabgpHead(i, 'update', Number(time(i)))}${EXABGP_NEIGHBOR}, "message": { "update": { ${exabgpAttributes(int)}, "announce": { ${family} } } } } }`);
+    lines.push(`${exabgpHead(i, 'update', time(i))}${EXABGP_NEIGHBOR}, "message": { "update": { ${exabgpAttributes(int)}, "announce": { ${family} } } } } }`);
   }
   if (v4 >= 222 << 16) throw new Error('too many IPv4 prefixes for 1.0.0.0-222.255.255.0');
   return { stream: Buffer.from(lines.join('\n') + '\n'), prefixes: v4 + v6 };
@@ -78,7 +78,7 @@ async function round(stream: Buffer, prefixes: number, uri: string): Promise<Res
   const dir = mkdtempSync(join(tmpdir(), 'exabgp-e2e-'));
   const config = join(dir, 'smoketrace.yaml');
   writeFileSync(config, 'exabgp:\n  enabled: true\n');
-  const d = await startDaemon({ config, uri, dir, nodeArgs: process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
+  const d = await startDaemon({ config, uri, dir });
   try {
     if (d.exabgpPort === null) throw new Error('the daemon logged no ExaBGP TCP listener');
     const socket = connect(d.exabgpPort, '127.0.0.1');

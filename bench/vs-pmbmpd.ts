@@ -143,12 +143,7 @@ async function startPmbmpd(dir: string): Promise<Collector> {
 }
 
 async function startSmoketrace(dir: string, uri: string): Promise<Collector> {
-  const d = await startDaemon({
-    config: join(ROOT, 'config/smoketrace.example.yaml'),
-    uri,
-    dir,
-    nodeArgs: process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
-  });
+  const d = await startDaemon({ config: join(ROOT, 'config/smoketrace.example.yaml'), uri, dir });
   return {
     name: 'smoketrace',
     pid: d.pid,

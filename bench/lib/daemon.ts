@@ -54,14 +54,16 @@ export interface BenchDaemon {
 
 /**
  * Starts `smoketrace start --config CONFIG` on MongoDB `uri` with its data under `dir` (a new
- * temporary directory when not given), every port chosen by the system; resolves once it has
+ * temporary directory when not given), every port chosen by the system, node given `nodeArgs`
+ * (default: BENCH_DAEMON_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); resolves once it has
  * logged that it started and answered a few /api/health requests (this process's HTTP client
  * warmed up: its first requests cost it more than the daemon, which a bench timing the API
  * would count).
  */
 export async function startDaemon(opts: { config: string; uri: string; dir?: string; nodeArgs?: readonly string[] }): Promise<BenchDaemon> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'bench-daemon-'));
-  const d = runCli(['start', '--config', opts.config], { MONGODB_URI: opts.uri, SMOKETRACE_DATA_DIR: dir, SMOKETRACE_LOG_LEVEL: 'info' }, { nodeArgs: opts.nodeArgs });
+  const nodeArgs = opts.nodeArgs ?? process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const d = runCli(['start', '--config', opts.config], { MONGODB_URI: opts.uri, SMOKETRACE_DATA_DIR: dir, SMOKETRACE_LOG_LEVEL: 'info' }, { nodeArgs });
   try {
     await d.waitForLog((l) => l.msg === 'smoketrace started', 60_000);
   } catch (e) {

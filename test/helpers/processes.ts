@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 
 /** Fails clearly (never skips) when a real tool the test needs is missing. */
 export function requireTool(bin: string, debianPackage: string): string {
@@ -7,6 +7,14 @@ export function requireTool(bin: string, debianPackage: string): string {
   const path = r.stdout.trim();
   if (!path) throw new Error(`${bin} is not installed: apt-get install ${debianPackage}`);
   return path;
+}
+
+/** A TCP connection to 127.0.0.1:port, once connected. */
+export function openTcp(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
+  });
 }
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */

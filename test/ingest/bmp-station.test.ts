@@ -1,10 +1,11 @@
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RouteEvent } from '../../bgp/types.js';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Telemetry } from '../../src/core/telemetry.js';
 import { BmpStation, type BmpStationConfig } from '../../src/ingest/bmp-station.js';
+import { openTcp } from '../helpers/processes.js';
 
 /** A minimal BMP message: common header (version 3, length, type) + payload. */
 function bmpMessage(type: number, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -50,13 +51,6 @@ async function startStation(cfg: Partial<BmpStationConfig> = {}) {
   return station.address().port;
 }
 
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-}
-
 async function until(cond: () => boolean, ms = 5000) {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -78,7 +72,7 @@ describe('BmpStation', () => {
   it('frames messages split over any chunk boundary and many per chunk, in order', async () => {
     const port = await startStation();
     const stream = Buffer.concat(Array.from({ length: 50 }, (_, i) => bmpMessage(i % 7, Buffer.alloc(i * 3, i))));
-    const s = await open(port);
+    const s = await openTcp(port);
     // Seeded chunking: sizes 1..40 bytes.
     let seed = 7;
     for (let p = 0; p < stream.length; ) {
@@ -100,12 +94,12 @@ describe('BmpStation', () => {
 
   it('closes only the session whose framing breaks (bad version, 4 GB length), and counts it', async () => {
     const port = await startStation();
-    const good = await open(port);
-    const bad = await open(port);
+    const good = await openTcp(port);
+    const bad = await openTcp(port);
     const huge = Buffer.from([3, 0xff, 0xff, 0xff, 0xff, 0]);
     bad.write(Buffer.concat([bmpMessage(4), huge]));
     await new Promise((r) => bad.on('close', r));
-    const garbage = await open(port);
+    const garbage = await openTcp(port);
     garbage.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
     await new Promise((r) => garbage.on('close', r));
     good.write(bmpMessage(5));
@@ -121,7 +115,7 @@ describe('BmpStation', () => {
 
   it('a decoder exception costs one message, not the session', async () => {
     const port = await startStation();
-    const s = await open(port);
+    const s = await openTcp(port);
     s.write(Buffer.concat([bmpMessage(1), bmpMessage(99), bmpMessage(2)]));
     await until(() => received.length === 2);
     expect(telemetry.health().rejected.bmp).toMatchObject({ decoder_exception: 1 });
@@ -131,7 +125,7 @@ describe('BmpStation', () => {
 
   it('counts a connection that stops mid-message', async () => {
     const port = await startStation();
-    const s = await open(port);
+    const s = await openTcp(port);
     s.write(bmpMessage(1, Buffer.alloc(100)).subarray(0, 50));
     await until(() => (station!.status().totals as { bytes: number }).bytes === 50);
     s.destroy();
@@ -146,8 +140,8 @@ describe('BmpStation', () => {
     await station!.stop();
 
     const port2 = await startStation({ maxSessions: 2, allow: ['127.0.0.0/8'] });
-    const a = await open(port2);
-    const b = await open(port2);
+    const a = await openTcp(port2);
+    const b = await openTcp(port2);
     await until(() => sessions().length === 2);
     const c = connect(port2, '127.0.0.1');
     await new Promise((r) => c.on('close', r));
@@ -161,7 +155,7 @@ describe('BmpStation', () => {
     for (let round = 0; round < 10; round++) {
       await Promise.all(
         Array.from({ length: 100 }, async (_, i) => {
-          const s = await open(port);
+          const s = await openTcp(port);
           if (i % 2) s.write(bmpMessage(3).subarray(0, 3));
           s.destroy();
         }),
@@ -177,7 +171,7 @@ describe('BmpStation', () => {
 
   it('closes idle sessions when configured', async () => {
     const port = await startStation({ idleTimeoutSec: 1 });
-    const s = await open(port);
+    const s = await openTcp(port);
     await new Promise((r) => s.on('close', r));
     expect(telemetry.health().rejected.bmp).toEqual({ idle_timeout: 1 });
   });

@@ -3,7 +3,7 @@
  * lines split anywhere, many lines per chunk, broken and overlong lines, and how events reach
  * the sink (one call per socket chunk, in line order).
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExabgpParser } from '../../bgp/exabgp/index.js';
 import type { RouteEvent } from '../../bgp/types.js';
@@ -11,7 +11,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Telemetry } from '../../src/core/telemetry.js';
 import { ExabgpFeed } from '../../src/ingest/exabgp-feed.js';
-import { freePort } from '../helpers/processes.js';
+import { freePort, openTcp, waitFor } from '../helpers/processes.js';
 
 const NEIGHBOR = `"neighbor": { "address": { "local": "192.0.2.2", "peer": "192.0.2.1" }, "asn": { "local": 65000, "peer": 64500 }, "direction": "receive"`;
 const head = (n: number, type: string) => `{ "exabgp": "4.0.1", "time": 1790000000.5, "host": "rs1", "pid": 1, "ppid": 1, "counter": ${n}, "type": "${type}", `;
@@ -44,27 +44,12 @@ async function startFeed(maxLineBytes = 1 << 20): Promise<number> {
   return port;
 }
 
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Writes each piece and waits until the feed has taken it (so each is a chunk of its own). */
 async function writeEach(s: Socket, pieces: string[], taken: () => number): Promise<void> {
   for (const p of pieces) {
     const before = taken();
     s.write(p);
-    await until(() => taken() > before || !p.includes('\n'));
+    await waitFor('the piece read', () => taken() > before || !p.includes('\n'), 5000);
     if (!p.includes('\n')) await new Promise((r) => setTimeout(r, 30));
   }
 }
@@ -80,9 +65,9 @@ afterEach(async () => {
 describe('ExaBGP feed', () => {
   it('hands the events of all the lines of one chunk to the sink in one call, in line order', async () => {
     const port = await startFeed();
-    const s = await open(port);
+    const s = await openTcp(port);
     s.write(Array.from({ length: 50 }, (_, i) => update(i)).join('\n') + '\n');
-    await until(() => prefixes().length === 100);
+    await waitFor('100 prefixes', () => prefixes().length === 100, 5000);
     // Fewer calls than lines: a 50-line write arrives in one or a few chunks.
     expect(calls.length).toBeLessThan(50);
     expect(prefixes()).toEqual(Array.from({ length: 50 }, (_, i) => [`10.0.${i}.0/24`, `10.1.${i}.0/24`]).flat());
@@ -91,12 +76,12 @@ describe('ExaBGP feed', () => {
 
   it('joins lines split at any point across chunks; a chunk that ends no line calls the sink not at all', async () => {
     const port = await startFeed();
-    const s = await open(port);
+    const s = await openTcp(port);
     const text = update(1) + '\n' + update(2) + '\n';
     const cut1 = 37;
     const cut2 = update(1).length + 10;
     await writeEach(s, [text.slice(0, cut1), text.slice(cut1, cut2), text.slice(cut2)], lines);
-    await until(() => prefixes().length === 4);
+    await waitFor('4 prefixes', () => prefixes().length === 4, 5000);
     expect(prefixes()).toEqual(['10.0.1.0/24', '10.1.1.0/24', '10.0.2.0/24', '10.1.2.0/24']);
     expect(calls.every((c) => c.length > 0)).toBe(true);
     s.destroy();
@@ -104,9 +89,9 @@ describe('ExaBGP feed', () => {
 
   it('a broken line costs that line: counted, with an error event, and the lines after it are read', async () => {
     const port = await startFeed();
-    const s = await open(port);
+    const s = await openTcp(port);
     s.write(`${update(1)}\n{"exabgp": "4.0.1", "type": \n${update(2)}\n`);
-    await until(() => prefixes().length === 4);
+    await waitFor('4 prefixes', () => prefixes().length === 4, 5000);
     const errors = calls.flat().filter((e) => e.type === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'EXABGP_BAD_JSON' });
@@ -120,9 +105,9 @@ describe('ExaBGP feed', () => {
 
   it('skips an overlong line (counted) and reads on', async () => {
     const port = await startFeed(1024);
-    const s = await open(port);
+    const s = await openTcp(port);
     s.write(`${'x'.repeat(5000)}\n${update(3)}\n`);
-    await until(() => prefixes().length === 2);
+    await waitFor('2 prefixes', () => prefixes().length === 2, 5000);
     expect((feed!.status() as { totals: { overlong: number } }).totals.overlong).toBe(1);
     expect(telemetry.rejectedSnapshot()).toMatchObject({ exabgp: { line_too_long: 1 } });
     s.destroy();
@@ -130,9 +115,9 @@ describe('ExaBGP feed', () => {
 
   it('reads a last line without a newline when the connection ends, then reports the session end', async () => {
     const port = await startFeed();
-    const s = await open(port);
+    const s = await openTcp(port);
     s.end(update(4));
-    await until(() => ended.length === 1);
+    await waitFor('the session end', () => ended.length === 1, 5000);
     expect(prefixes()).toEqual(['10.0.4.0/24', '10.1.4.0/24']);
     expect(ended).toEqual(['exa']);
   });
