@@ -133,6 +133,21 @@ export class Lab {
     return this.sh('restart-daemon');
   }
 
+  /**
+   * The routes r1 (FRR) holds from one neighbor before its inbound policy (its Adj-RIB-In, kept by
+   * `soft-reconfiguration inbound`), IPv4 and IPv6 unicast together: what a BMP pre-policy table sync sends.
+   */
+  async r1ReceivedRoutes(neighbor: string): Promise<number> {
+    let n = 0;
+    for (const afi of ['ipv4', 'ipv6']) {
+      const out = await this.sh('vtysh', '-c', `show bgp ${afi} unicast neighbors ${neighbor} received-routes json`);
+      const j = JSON.parse(out) as { totalPrefixCounter?: number; warning?: string };
+      if (j.totalPrefixCounter === undefined && j.warning === undefined) throw new Error(`vtysh: no prefix count for ${neighbor} ${afi}: ${out}`);
+      n += j.totalPrefixCounter ?? 0;
+    }
+    return n;
+  }
+
   flip(to: FlipTo): Promise<string> {
     return this.sh('flip', to);
   }
