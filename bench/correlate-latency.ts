@@ -22,6 +22,7 @@ import { io as ioClient } from 'socket.io-client';
 import type { AnnounceEvent, PeerRef } from '../bgp/types.js';
 import { App } from '../src/app.js';
 import { parseConfig } from '../src/config/load.js';
+import { percentile } from '../src/correlate/stats.js';
 import type { Hop, PathObservation } from '../src/probe/types.js';
 
 const scale = Number(process.argv[2] ?? 1);
@@ -36,7 +37,6 @@ const uri = base.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
 
 let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 const peer: PeerRef = { address: '192.0.2.1', asn: 64500, bgpId: '192.0.2.1', type: 'global', distinguisher: '0:0', postPolicy: false, adjRibOut: false };
@@ -133,7 +133,7 @@ for (let s = 0; s < samples; s++) {
   if (arrived < 0) throw new Error(`no path_worse alert for t${i} within 2 s`);
   lat.push(arrived - sent);
 }
-console.log(`observation -> verdict -> alert on Socket.IO: ${lat.length} samples, p50 ${ms(pct(lat, 50))}, p99 ${ms(pct(lat, 99))}, max ${ms(Math.max(...lat))}`);
+console.log(`observation -> verdict -> alert on Socket.IO: ${lat.length} samples, p50 ${ms(percentile(lat, 50))}, p99 ${ms(percentile(lat, 99))}, max ${ms(Math.max(...lat))}`);
 
 // 4. Route change on a watched prefix -> probe burst request.
 const burst: number[] = [];
@@ -144,7 +144,7 @@ for (let s = 0; s < samples; s++) {
   mark = performance.now();
   app.pipeline.ingest([announce(targetPrefix(i), 'ipv4', [64500, 65999, 65100 + (i % 50)], new Date().toISOString())]);
 }
-console.log(`route change -> probe burst requested: ${burst.length} samples, p50 ${ms(pct(burst, 50))}, p99 ${ms(pct(burst, 99))}`);
+console.log(`route change -> probe burst requested: ${burst.length} samples, p50 ${ms(percentile(burst, 50))}, p99 ${ms(percentile(burst, 99))}`);
 
 socket.close();
 await app.stop();

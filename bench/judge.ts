@@ -11,6 +11,7 @@
 import { emptyChangeState, observe, type ChangeState } from '../src/correlate/change.js';
 import { judge } from '../src/correlate/judge.js';
 import { DEFAULT_POLICY } from '../src/correlate/policy.js';
+import { percentile } from '../src/correlate/stats.js';
 import type { PathObservation } from '../src/probe/types.js';
 import { DEGRADED, LONG, MIN, SHORT, T0, observation } from '../test/correlate/builders.js';
 
@@ -23,13 +24,10 @@ function run(kind: keyof typeof templates, target: number, minute: number): Path
   return { ...templates[kind], targetId: `t${target}`, id: `t${target}-${minute}`, startedAt: new Date(T0 + minute * MIN).toISOString() };
 }
 
-function pct(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 function report(name: string, samples: number[]): void {
-  const sorted = Float64Array.from(samples).sort();
-  console.log(`${name.padEnd(28)} n=${sorted.length}  p50=${pct(sorted, 50).toFixed(1)} µs  p99=${pct(sorted, 99).toFixed(1)} µs  max=${pct(sorted, 100).toFixed(1)} µs`);
+  console.log(
+    `${name.padEnd(28)} n=${samples.length}  p50=${percentile(samples, 50).toFixed(1)} µs  p99=${percentile(samples, 99).toFixed(1)} µs  max=${percentile(samples, 100).toFixed(1)} µs`,
+  );
 }
 
 const t0 = process.hrtime.bigint();

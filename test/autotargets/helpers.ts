@@ -108,10 +108,3 @@ export function autoTargets(w: World): Record<string, [string, string | undefine
   );
 }
 
-export async function until(cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PathObservation } from '../../src/probe/types.js';
 import { uniqueDbUri } from '../helpers/mongo.js';
-import { requireTool } from '../helpers/processes.js';
+import { requireTool, until } from '../helpers/processes.js';
 import { splitMongoUri, TcpProxy } from '../helpers/tcp-proxy.js';
-import { announce, autoTargets, startWorld, until, withdraw, type World } from './helpers.js';
+import { announce, autoTargets, startWorld, withdraw, type World } from './helpers.js';
 
 const P2 = { address: '192.0.2.2', asn: 65002, bgpId: '0.0.0.0', type: 'global', distinguisher: '0:0', postPolicy: false, adjRibOut: false } as const;
 

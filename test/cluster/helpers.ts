@@ -4,14 +4,11 @@ import type { Clock } from '../../src/core/clock.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { PathObservation } from '../../src/probe/types.js';
 import { LONG, MIN, observation, T0, type HopSpec } from '../correlate/builders.js';
+import { waitFor as waitForShared } from '../helpers/processes.js';
 
 /** Resolves when pred() holds, polling every 25 ms; fails after `ms` naming what it waited for (a wait, not a timed assertion). */
 export async function waitFor(what: string, pred: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitForShared(what, pred, ms, 25);
 }
 
 /** The lab's long path, 40 ms slower from hop 2 on: after the short path, a confirmed path_worse. */

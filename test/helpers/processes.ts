@@ -75,7 +75,12 @@ export class Proc {
   }
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  ms = 30_000,
+  pollMs = 200,
+): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -86,6 +91,11 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
       last = err;
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** waitFor for in-process conditions: polls every 20 ms (a wait, not a timed assertion). */
+export async function until(cond: () => boolean | Promise<boolean>, ms = 15_000, what = 'a condition'): Promise<void> {
+  await waitFor(what, cond, ms, 20);
 }

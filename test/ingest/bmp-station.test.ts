@@ -5,7 +5,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Telemetry } from '../../src/core/telemetry.js';
 import { BmpStation, type BmpStationConfig } from '../../src/ingest/bmp-station.js';
-import { openTcp } from '../helpers/processes.js';
+import { openTcp, until } from '../helpers/processes.js';
 
 /** A minimal BMP message: common header (version 3, length, type) + payload. */
 function bmpMessage(type: number, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -49,14 +49,6 @@ async function startStation(cfg: Partial<BmpStationConfig> = {}) {
   });
   await station.start();
   return station.address().port;
-}
-
-async function until(cond: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function sessions(): unknown[] {

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ExabgpBridge, parseBridgeTarget, type BridgeOptions } from '../../src/ingest/exabgp-bridge.js';
 import { runCli } from '../helpers/daemon.js';
+import { until } from '../helpers/processes.js';
 
 /** A stand-in for the daemon's feed socket that records the lines it receives. */
 class FakeDaemon {
@@ -29,14 +30,6 @@ class FakeDaemon {
   async stop() {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => this.server!.close(() => r()));
-  }
-}
-
-async function until(cond: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

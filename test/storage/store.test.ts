@@ -8,6 +8,7 @@ import { maskUri, StorageStartError } from '../../src/storage/mongo/connection.j
 import { RetentionJob } from '../../src/storage/retention.js';
 import type { StoredRouteEvent } from '../../src/storage/repositories.js';
 import { uniqueDbUri } from '../helpers/mongo.js';
+import { until } from '../helpers/processes.js';
 import { splitMongoUri, TcpProxy } from '../helpers/tcp-proxy.js';
 
 function storageConfig(uri: string, extra: Record<string, unknown> = {}) {
@@ -34,14 +35,6 @@ function announce(prefix: string, time: string): StoredRouteEvent {
     largeCommunities: [],
     extCommunities: [],
   };
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('MongoStore on a real MongoDB-wire server', () => {
