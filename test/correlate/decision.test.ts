@@ -51,6 +51,21 @@ describe('decisions', () => {
     expect(d.map((x) => [x.kind, x.witness?.router, x.witness?.routerAsnKnown])).toEqual([['withdrawn', '10.99.1.1', true]]);
   });
 
+  it('a pre-policy route FRR 8.4 left behind (a loop through its own AS, never withdrawn) is no witness of anyone\'s policy', () => {
+    // Seen in the lab: r1 (FRR, AS 65001) reported from r2 (AS 65002) the looped path 65002 65004 65003 65001, with its own AS
+    // in front, and never withdrew it. Another router's best path leaving AS 65002 with that same tail must not take it as proof.
+    const stale: RouteHolding = { ...hold('10.99.1.1', '10.99.12.2', 65002, [65001, 65002, 65004, 65003, 65001]), peer: { address: '10.99.12.2', asn: 65002, type: 'global', postPolicy: false } };
+    const other = peer('192.0.2.9', 65009);
+    const move = [announce(other, PREFIX, [65009, 65002, 65004, 65003, 65001], -60), announce(other, PREFIX, [65009, 65005, 65001], 9)];
+    const changes = asPathsBeforeAfter(move);
+    const d = decisions(changes, holdingsFrom(changes, [stale, hold('10.99.1.1', '10.99.13.3', 65003, [65001, 65003])]));
+    expect(d.map((x) => [x.kind, x.decidingAsn, x.oldNextAsn, x.witness])).toEqual([['unknown', 65009, 65002, null]]);
+    // The same holding at a router whose AS nothing reveals would be taken as a weak sign of AS 65009's policy:
+    // what keeps the stale route out is that FRR's BMP shows r1's AS.
+    const unknownRouter = { ...stale, asPath: [65002, 65004, 65003, 65001] };
+    expect(decisions(changes, holdingsFrom(changes, [unknownRouter])).map((x) => x.kind)).toEqual(['policy']);
+  });
+
   it('the new path only extends the old one: the old path\'s last AS changed its own announcement', () => {
     const changes = asPathsBeforeAfter([announce(r1, PREFIX, [65001, 65002], -60), announce(r1, PREFIX, [65001, 65002, 65005], 9)]);
     expect(decisions(changes, []).map((x) => [x.kind, x.decidingAsn, x.oldNextAsn])).toEqual([['origin', 65002, null]]);
