@@ -97,12 +97,7 @@ async function round(stream: Buffer, prefixes: number, uri: string): Promise<Res
     })();
     const t0 = performance.now();
     const lastByte = await sendStream(socket, stream);
-    let tDone = 0;
-    while (tDone === 0) {
-      if ((await d.routesInRib()) >= prefixes) tDone = performance.now();
-      else if (performance.now() - lastByte > DONE_WITHIN_MS) throw new Error(`RIB not complete ${DONE_WITHIN_MS / 1000} s after the last byte`);
-      else await sleep(ROUTES_POLL_MS);
-    }
+    const tDone = await d.waitForRoutes(prefixes, { sinceMs: lastByte, withinMs: DONE_WITHIN_MS, pollMs: ROUTES_POLL_MS });
     done = true;
     await watch;
     const after = usage(d.pid);

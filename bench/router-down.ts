@@ -23,7 +23,7 @@ import { benchUri } from './storage-insert.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATABASE = 'bench_router_down';
 const HEALTH_POLL_MS = 100;
-/** A flush not done by then fails the run. */
+/** A table not in the RIB by then after its last byte, or a flush not done by then, fails the run. */
 const FLUSH_WITHIN_MS = 300_000;
 
 const scale = scaleArg(process.argv, 1);
@@ -40,8 +40,8 @@ async function round(): Promise<void> {
   try {
     const socket = connect(d.bmpPort!, '127.0.0.1');
     await new Promise<void>((res, rej) => (socket.once('connect', () => res()), socket.once('error', rej)));
-    await sendStream(socket, table.stream);
-    while ((await d.routesInRib()) < table.routes) await sleep(200);
+    const lastByte = await sendStream(socket, table.stream);
+    await d.waitForRoutes(table.routes, { sinceMs: lastByte, withinMs: FLUSH_WITHIN_MS, pollMs: 200 });
     const answers: number[] = [];
     const t0 = performance.now();
     socket.destroy();

@@ -148,13 +148,7 @@ async function startSmoketrace(dir: string, uri: string): Promise<Collector> {
     name: 'smoketrace',
     pid: d.pid,
     port: d.bmpPort!,
-    async done(routes, lastByte) {
-      for (;;) {
-        if ((await d.routesInRib()) >= routes) return performance.now();
-        tooLate(lastByte, 'smoketrace');
-        await sleep(POLL_MS);
-      }
-    },
+    done: (routes, lastByte) => d.waitForRoutes(routes, { sinceMs: lastByte, withinMs: DONE_WITHIN_MS, pollMs: POLL_MS }),
     // The daemon drains its storage backlog on SIGTERM; the bench does not wait for it.
     stop: () => d.stop(),
   };

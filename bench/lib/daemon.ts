@@ -46,6 +46,11 @@ export interface BenchDaemon {
   /** Routes in the RIB, all routers and peers (GET /api/peers). */
   routesInRib(): Promise<number>;
   /**
+   * Asks routesInRib every `pollMs` until it counts `routes`; resolves with performance.now() then.
+   * Fails once `withinMs` have passed since `sinceMs` (a performance.now() time, e.g. the last byte sent).
+   */
+  waitForRoutes(routes: number, opts: { sinceMs: number; withinMs: number; pollMs: number }): Promise<number>;
+  /**
    * SIGTERM (the daemon drains its storage backlog; not waited for past 10 s), then SIGKILL;
    * the data directory removed when startDaemon made it.
    */
@@ -76,15 +81,23 @@ export async function startDaemon(opts: { config: string; uri: string; dir?: str
   const exabgp = logged('exabgp feed listening') as { addresses?: string[] } | undefined;
   const tcp = exabgp?.addresses?.map((a) => /^tcp:\/\/.*:(\d+)$/.exec(a)).find((m) => m !== null);
   const url = d.url!;
+  const routesInRib = async () => {
+    const body = (await (await fetch(`${url}/api/peers`)).json()) as { routers: Array<{ peers: Array<{ routes: number }> }> };
+    return body.routers.reduce((n, r) => n + r.peers.reduce((m, p) => m + p.routes, 0), 0);
+  };
   for (let k = 0; k < 5; k++) await (await fetch(`${url}/api/health`)).json();
   return {
     pid: d.child.pid!,
     url,
     bmpPort: bmp?.address?.port ?? null,
     exabgpPort: tcp ? Number(tcp[1]) : null,
-    async routesInRib() {
-      const body = (await (await fetch(`${url}/api/peers`)).json()) as { routers: Array<{ peers: Array<{ routes: number }> }> };
-      return body.routers.reduce((n, r) => n + r.peers.reduce((m, p) => m + p.routes, 0), 0);
+    routesInRib,
+    async waitForRoutes(routes, { sinceMs, withinMs, pollMs }) {
+      for (;;) {
+        if ((await routesInRib()) >= routes) return performance.now();
+        if (performance.now() - sinceMs > withinMs) throw new Error(`the RIB does not hold ${routes} routes ${withinMs / 1000} s after the last byte`);
+        await sleep(pollMs);
+      }
     },
     async stop() {
       await stopProcess(d.child, 'SIGTERM', 10_000);
