@@ -11,7 +11,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Telemetry } from '../../src/core/telemetry.js';
 import { ExabgpFeed } from '../../src/ingest/exabgp-feed.js';
-import { freePort, openTcp, waitFor } from '../helpers/processes.js';
+import { freePort, openTcp, until } from '../helpers/processes.js';
 
 const NEIGHBOR = `"neighbor": { "address": { "local": "192.0.2.2", "peer": "192.0.2.1" }, "asn": { "local": 65000, "peer": 64500 }, "direction": "receive"`;
 const head = (n: number, type: string) => `{ "exabgp": "4.0.1", "time": 1790000000.5, "host": "rs1", "pid": 1, "ppid": 1, "counter": ${n}, "type": "${type}", `;
@@ -49,7 +49,7 @@ async function writeEach(s: Socket, pieces: string[], taken: () => number): Prom
   for (const p of pieces) {
     const before = taken();
     s.write(p);
-    await waitFor('the piece read', () => taken() > before || !p.includes('\n'), 5000);
+    await until(() => taken() > before || !p.includes('\n'), 5000, 'the piece read');
     if (!p.includes('\n')) await new Promise((r) => setTimeout(r, 30));
   }
 }
@@ -67,7 +67,7 @@ describe('ExaBGP feed', () => {
     const port = await startFeed();
     const s = await openTcp(port);
     s.write(Array.from({ length: 50 }, (_, i) => update(i)).join('\n') + '\n');
-    await waitFor('100 prefixes', () => prefixes().length === 100, 5000);
+    await until(() => prefixes().length === 100, 5000, '100 prefixes');
     // Fewer calls than lines: a 50-line write arrives in one or a few chunks.
     expect(calls.length).toBeLessThan(50);
     expect(prefixes()).toEqual(Array.from({ length: 50 }, (_, i) => [`10.0.${i}.0/24`, `10.1.${i}.0/24`]).flat());
@@ -81,7 +81,7 @@ describe('ExaBGP feed', () => {
     const cut1 = 37;
     const cut2 = update(1).length + 10;
     await writeEach(s, [text.slice(0, cut1), text.slice(cut1, cut2), text.slice(cut2)], lines);
-    await waitFor('4 prefixes', () => prefixes().length === 4, 5000);
+    await until(() => prefixes().length === 4, 5000, '4 prefixes');
     expect(prefixes()).toEqual(['10.0.1.0/24', '10.1.1.0/24', '10.0.2.0/24', '10.1.2.0/24']);
     expect(calls.every((c) => c.length > 0)).toBe(true);
     s.destroy();
@@ -91,7 +91,7 @@ describe('ExaBGP feed', () => {
     const port = await startFeed();
     const s = await openTcp(port);
     s.write(`${update(1)}\n{"exabgp": "4.0.1", "type": \n${update(2)}\n`);
-    await waitFor('4 prefixes', () => prefixes().length === 4, 5000);
+    await until(() => prefixes().length === 4, 5000, '4 prefixes');
     const errors = calls.flat().filter((e) => e.type === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'EXABGP_BAD_JSON' });
@@ -107,7 +107,7 @@ describe('ExaBGP feed', () => {
     const port = await startFeed(1024);
     const s = await openTcp(port);
     s.write(`${'x'.repeat(5000)}\n${update(3)}\n`);
-    await waitFor('2 prefixes', () => prefixes().length === 2, 5000);
+    await until(() => prefixes().length === 2, 5000, '2 prefixes');
     expect((feed!.status() as { totals: { overlong: number } }).totals.overlong).toBe(1);
     expect(telemetry.rejectedSnapshot()).toMatchObject({ exabgp: { line_too_long: 1 } });
     s.destroy();
@@ -117,7 +117,7 @@ describe('ExaBGP feed', () => {
     const port = await startFeed();
     const s = await openTcp(port);
     s.end(update(4));
-    await waitFor('the session end', () => ended.length === 1, 5000);
+    await until(() => ended.length === 1, 5000, 'the session end');
     expect(prefixes()).toEqual(['10.0.4.0/24', '10.1.4.0/24']);
     expect(ended).toEqual(['exa']);
   });
